@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libspm: discover Specific Purpose Memory (SPM), online it as isolated SPM
+ * NUMA nodes, and bind application memory to it.
+ *
+ * Conventions (as in libdaxctl/libcxl):
+ *  - one opaque context; every sysfs/procfs access is relative to its root
+ *    directory (default "/", or $SPM_SYSFS_ROOT, or spm_set_root()), so the
+ *    library runs unchanged on a live system and on a captured fixture tree;
+ *  - functions that can fail return 0 or a positive count on success and a
+ *    negative errno on failure; a human-readable reason naming the object and
+ *    the cause is then available from spm_get_last_error();
+ *  - objects are owned by the context and live until spm_refresh() or
+ *    spm_unref(); walk them with get_first/get_next or the foreach macros.
+ *
+ * The kernel side of the contract: the SPM node series for Linux 6.12
+ * (kernel-patches/), detected by /sys/devices/system/node/has_spm_memory.
+ */
+#ifndef _LIBSPM_H_
+#define _LIBSPM_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Context                                                             */
+/* ------------------------------------------------------------------ */
+
+struct spm_ctx;
+
+int spm_new(struct spm_ctx **ctx);
+struct spm_ctx *spm_ref(struct spm_ctx *ctx);
+struct spm_ctx *spm_unref(struct spm_ctx *ctx);
+
+/* Root under which sys/ and proc/ are read; "/" on a live system. */
+int spm_set_root(struct spm_ctx *ctx, const char *root);
+const char *spm_get_root(struct spm_ctx *ctx);
+bool spm_root_is_live(struct spm_ctx *ctx);
+
+/* Drop every cached object and scan again (after a change). */
+int spm_refresh(struct spm_ctx *ctx);
+
+/* Logging: syslog priorities (LOG_ERR .. LOG_DEBUG); $SPM_LOG sets it too
+ * ("err", "info", "debug" or a number). */
+typedef void (*spm_log_fn)(struct spm_ctx *ctx, int priority, const char *file,
+			   int line, const char *fn, const char *format,
+			   va_list args);
+void spm_set_log_fn(struct spm_ctx *ctx, spm_log_fn log_fn);
+int spm_get_log_priority(struct spm_ctx *ctx);
+void spm_set_log_priority(struct spm_ctx *ctx, int priority);
+
+void spm_set_userdata(struct spm_ctx *ctx, void *userdata);
+void *spm_get_userdata(struct spm_ctx *ctx);
+
+/* The reason for the last failure of a call on this context, or "". */
+const char *spm_get_last_error(struct spm_ctx *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Kernel capabilities and onlining policy in force                    */
+/* ------------------------------------------------------------------ */
+
+/* True when the kernel has the SPM node series (has_spm_memory exists). */
+bool spm_kernel_has_spm(struct spm_ctx *ctx);
+/* True when dax devices carry the spm_node attribute. */
+bool spm_kernel_has_dax_spm(struct spm_ctx *ctx);
+
+/* /sys/devices/system/memory/auto_online_blocks, e.g. "offline". */
+const char *spm_get_auto_online_blocks(struct spm_ctx *ctx);
+/* memhp_default_state= from /proc/cmdline, or NULL if absent. */
+const char *spm_get_cmdline_memhp_default_state(struct spm_ctx *ctx);
+/* dax_hmem.spm_node= from /proc/cmdline: 1, 0, or -1 if absent. */
+int spm_get_cmdline_hmem_spm_node(struct spm_ctx *ctx);
+/* memory_hotplug online_policy ("contig-zones", "auto-movable") or NULL. */
+const char *spm_get_online_policy(struct spm_ctx *ctx);
+/* block_size_bytes; 0 when unknown. */
+uint64_t spm_get_memory_block_size(struct spm_ctx *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Soft Reserved ranges (/proc/iomem)                                   */
+/* ------------------------------------------------------------------ */
+
+struct spm_range;
+struct spm_range *spm_range_get_first(struct spm_ctx *ctx);
+struct spm_range *spm_range_get_next(struct spm_range *range);
+#define spm_range_foreach(ctx, r)                                            \
+	for (r = spm_range_get_first(ctx); r != NULL; r = spm_range_get_next(r))
+/* Start and size; both 0 when iomem hides addresses (not CAP_SYS_ADMIN). */
+uint64_t spm_range_get_start(struct spm_range *range);
+uint64_t spm_range_get_size(struct spm_range *range);
+/* The dax device nested in the range in iomem, or NULL. */
+const char *spm_range_get_dax_devname(struct spm_range *range);
+/* True if part of the range is System RAM in iomem (kmem onlined it). */
+bool spm_range_is_sysram(struct spm_range *range);
+
+/* ------------------------------------------------------------------ */
+/* hmem platform devices (/sys/devices/platform/hmem.N)                 */
+/* ------------------------------------------------------------------ */
+
+struct spm_hmem;
+struct spm_hmem *spm_hmem_get_first(struct spm_ctx *ctx);
+struct spm_hmem *spm_hmem_get_next(struct spm_hmem *hmem);
+#define spm_hmem_foreach(ctx, h)                                             \
+	for (h = spm_hmem_get_first(ctx); h != NULL; h = spm_hmem_get_next(h))
+const char *spm_hmem_get_devname(struct spm_hmem *hmem); /* "hmem.0" */
+int spm_hmem_get_numa_node(struct spm_hmem *hmem);
+uint64_t spm_hmem_get_size(struct spm_hmem *hmem); /* dax_region/size */
+
+/* ------------------------------------------------------------------ */
+/* CXL RAM regions                                                      */
+/* ------------------------------------------------------------------ */
+
+struct spm_cxl_region;
+struct spm_cxl_region *spm_cxl_region_get_first(struct spm_ctx *ctx);
+struct spm_cxl_region *spm_cxl_region_get_next(struct spm_cxl_region *r);
+#define spm_cxl_region_foreach(ctx, r)                                       \
+	for (r = spm_cxl_region_get_first(ctx); r != NULL;                   \
+	     r = spm_cxl_region_get_next(r))
+const char *spm_cxl_region_get_devname(struct spm_cxl_region *r); /* region0 */
+const char *spm_cxl_region_get_mode(struct spm_cxl_region *r); /* "ram" */
+uint64_t spm_cxl_region_get_start(struct spm_cxl_region *r);
+uint64_t spm_cxl_region_get_size(struct spm_cxl_region *r);
+/* The dax region below it ("dax_region0"), or NULL. */
+const char *spm_cxl_region_get_dax_region(struct spm_cxl_region *r);
+int spm_cxl_region_get_num_memdevs(struct spm_cxl_region *r);
+/* Serial of the i-th target memdev, UINT64_MAX when unreadable. */
+uint64_t spm_cxl_region_get_memdev_serial(struct spm_cxl_region *r, int i);
+const char *spm_cxl_region_get_memdev(struct spm_cxl_region *r, int i);
+
+/* ------------------------------------------------------------------ */
+/* dax devices (/sys/bus/dax/devices/daxX.Y)                            */
+/* ------------------------------------------------------------------ */
+
+enum spm_dax_mode {
+	SPM_DAX_MODE_UNKNOWN = 0,
+	SPM_DAX_MODE_NONE,	/* no driver bound */
+	SPM_DAX_MODE_DEVDAX,	/* device_dax: /dev/daxX.Y */
+	SPM_DAX_MODE_KMEM,	/* kmem: memory added to a node */
+	SPM_DAX_MODE_OTHER,	/* some other driver */
+};
+
+struct spm_dax;
+struct spm_dax *spm_dax_get_first(struct spm_ctx *ctx);
+struct spm_dax *spm_dax_get_next(struct spm_dax *dax);
+#define spm_dax_foreach(ctx, d)                                              \
+	for (d = spm_dax_get_first(ctx); d != NULL; d = spm_dax_get_next(d))
+/* Lookup by "daxX.Y"; NULL (and last error set) if absent. */
+struct spm_dax *spm_dax_get_by_name(struct spm_ctx *ctx, const char *devname);
+
+const char *spm_dax_get_devname(struct spm_dax *dax);
+int spm_dax_get_region_id(struct spm_dax *dax);
+uint64_t spm_dax_get_size(struct spm_dax *dax);
+uint64_t spm_dax_get_align(struct spm_dax *dax); /* 0 when unreadable */
+/* Physical start; 0 when unreadable (resource is 0400). */
+uint64_t spm_dax_get_start(struct spm_dax *dax);
+int spm_dax_get_target_node(struct spm_dax *dax); /* -1 when absent */
+enum spm_dax_mode spm_dax_get_mode(struct spm_dax *dax);
+const char *spm_dax_get_driver(struct spm_dax *dax); /* NULL if unbound */
+/* spm_node attribute: 1, 0, or -1 when the kernel lacks it. */
+int spm_dax_get_spm_node(struct spm_dax *dax);
+/* Parent: hmem platform device ("hmem.0") or CXL region ("region0"). */
+const char *spm_dax_get_hmem(struct spm_dax *dax);
+const char *spm_dax_get_cxl_region(struct spm_dax *dax);
+
+/* ------------------------------------------------------------------ */
+/* NUMA nodes                                                           */
+/* ------------------------------------------------------------------ */
+
+struct spm_node;
+struct spm_node *spm_node_get_first(struct spm_ctx *ctx);
+struct spm_node *spm_node_get_next(struct spm_node *node);
+#define spm_node_foreach(ctx, n)                                             \
+	for (n = spm_node_get_first(ctx); n != NULL; n = spm_node_get_next(n))
+struct spm_node *spm_node_get_by_id(struct spm_ctx *ctx, int id);
+
+int spm_node_get_id(struct spm_node *node);
+bool spm_node_is_spm(struct spm_node *node);      /* in has_spm_memory */
+bool spm_node_has_memory(struct spm_node *node);  /* in has_memory */
+bool spm_node_has_cpu(struct spm_node *node);
+const char *spm_node_get_cpulist(struct spm_node *node); /* "" if none */
+uint64_t spm_node_get_mem_total(struct spm_node *node); /* bytes */
+uint64_t spm_node_get_mem_free(struct spm_node *node);  /* bytes */
+/* Distance to another node id, -1 when unknown. */
+int spm_node_get_distance(struct spm_node *node, int to);
+/* memory_tierN that holds the node, -1 when none. */
+int spm_node_get_memory_tier(struct spm_node *node);
+
+/* ------------------------------------------------------------------ */
+/* Memory blocks (/sys/devices/system/memory/memoryN)                   */
+/* ------------------------------------------------------------------ */
+
+enum spm_block_state {
+	SPM_BLOCK_UNKNOWN = 0,
+	SPM_BLOCK_OFFLINE,
+	SPM_BLOCK_ONLINE,
+	SPM_BLOCK_GOING_OFFLINE,
+};
+
+struct spm_block;
+struct spm_block *spm_block_get_first(struct spm_ctx *ctx);
+struct spm_block *spm_block_get_next(struct spm_block *block);
+#define spm_block_foreach(ctx, b)                                            \
+	for (b = spm_block_get_first(ctx); b != NULL; b = spm_block_get_next(b))
+/* The blocks of one dax device (those inside its range) or one node. */
+struct spm_block *spm_dax_block_get_first(struct spm_dax *dax);
+struct spm_block *spm_dax_block_get_next(struct spm_block *block);
+#define spm_dax_block_foreach(dax, b)                                        \
+	for (b = spm_dax_block_get_first(dax); b != NULL;                    \
+	     b = spm_dax_block_get_next(b))
+struct spm_block *spm_node_block_get_first(struct spm_node *node);
+struct spm_block *spm_node_block_get_next(struct spm_block *block);
+#define spm_node_block_foreach(node, b)                                      \
+	for (b = spm_node_block_get_first(node); b != NULL;                  \
+	     b = spm_node_block_get_next(b))
+
+unsigned long spm_block_get_id(struct spm_block *block); /* memoryN */
+uint64_t spm_block_get_start(struct spm_block *block);
+uint64_t spm_block_get_size(struct spm_block *block);
+enum spm_block_state spm_block_get_state(struct spm_block *block);
+/* Zone of an online block ("Movable", "Normal", "none"); for an offline
+ * block the default zone the kernel would pick. */
+const char *spm_block_get_zone(struct spm_block *block);
+const char *spm_block_get_valid_zones(struct spm_block *block);
+int spm_block_is_removable(struct spm_block *block); /* 1, 0, -1 unknown */
+int spm_block_get_node(struct spm_block *block);     /* -1 unknown */
+/* The dax device whose range holds the block, or NULL. */
+struct spm_dax *spm_block_get_dax(struct spm_block *block);
+
+/* ------------------------------------------------------------------ */
+/* Onlining and offlining                                               */
+/* ------------------------------------------------------------------ */
+
+enum spm_zone {
+	SPM_ZONE_MOVABLE = 0, /* default: online_movable */
+	SPM_ZONE_KERNEL,      /* online_kernel */
+};
+
+enum spm_op_flags {
+	SPM_OP_DRY_RUN = 1 << 0,     /* report the steps, change nothing */
+	SPM_OP_ALLOW_SYSRAM = 1 << 1, /* online as plain SysRAM (no series) */
+	SPM_OP_TO_DEVDAX = 1 << 2,   /* offline: rebind to device_dax */
+	SPM_OP_NO_WAIT = 1 << 3,     /* do not wait for udev */
+};
+
+/* Called once per step, before it is taken (and for a dry run instead of
+ * taking it). */
+typedef void (*spm_step_fn)(void *userdata, const char *step);
+
+struct spm_op_opts {
+	enum spm_zone zone;
+	unsigned int flags;   /* enum spm_op_flags */
+	int timeout_ms;       /* per wait; <= 0 means the default (10 s) */
+	spm_step_fn step_fn;  /* may be NULL */
+	void *step_userdata;
+};
+
+/*
+ * Make the device an isolated SPM node: offline and unbind SysRAM blocks if
+ * needed, set spm_node=1, bind kmem, online the blocks in the requested
+ * zone and verify. On failure every block and attribute is put back as it
+ * was found, and the error names what failed.
+ * Returns 0 (also when already isolated: nothing is changed), -errno.
+ */
+int spm_dax_online(struct spm_dax *dax, const struct spm_op_opts *opts);
+/* Offline the device's blocks (migrating their pages); with
+ * SPM_OP_TO_DEVDAX also unbind kmem and bind device_dax. */
+int spm_dax_offline(struct spm_dax *dax, const struct spm_op_opts *opts);
+
+/* ------------------------------------------------------------------ */
+/* Node masks and memory policy for applications                       */
+/* ------------------------------------------------------------------ */
+
+#define SPM_MAX_NODES 1024
+struct spm_nodemask {
+	unsigned long bits[SPM_MAX_NODES / (8 * sizeof(unsigned long))];
+};
+
+void spm_nodemask_zero(struct spm_nodemask *mask);
+void spm_nodemask_set(struct spm_nodemask *mask, int node);
+bool spm_nodemask_isset(const struct spm_nodemask *mask, int node);
+int spm_nodemask_weight(const struct spm_nodemask *mask);
+/* Print as a list ("0-2,4"); returns the length or -ENOSPC. */
+int spm_nodemask_format(const struct spm_nodemask *mask, char *buf,
+			size_t len);
+/*
+ * Parse a node list in numactl's syntax: "2", "0-3,5", "all" (every node
+ * with memory), "spm" (every SPM node), "!1" (inverse), "+1" is not
+ * accepted. Nodes are checked against the current sysfs, not a snapshot.
+ * Returns 0 or -EINVAL with the offending token in the last error.
+ */
+int spm_nodemask_parse(struct spm_ctx *ctx, const char *str,
+		       struct spm_nodemask *mask);
+
+enum spm_mbind_flags {
+	SPM_MBIND_MOVE = 1 << 0,   /* MPOL_MF_MOVE */
+	SPM_MBIND_STRICT = 1 << 1, /* MPOL_MF_STRICT */
+};
+
+/* mbind(MPOL_BIND | MPOL_F_SPM_NODE) on [addr, addr + len). Every node of
+ * the mask must be an SPM node. -EOPNOTSUPP on a kernel without the series
+ * (never a silent plain bind). */
+int spm_mbind(struct spm_ctx *ctx, void *addr, size_t len,
+	      const struct spm_nodemask *mask, unsigned int flags);
+/* Anonymous mapping bound to one SPM node, faulted lazily. NULL + errno. */
+void *spm_alloc_onnode(struct spm_ctx *ctx, size_t size, int node);
+void spm_free(void *ptr, size_t size);
+/* set_mempolicy(MPOL_BIND | MPOL_F_SPM_NODE): for the calling task and
+ * what it forks and execs. */
+int spm_set_task_policy(struct spm_ctx *ctx, const struct spm_nodemask *mask);
+
+/* ------------------------------------------------------------------ */
+/* Boot policy (spm.conf)                                               */
+/* ------------------------------------------------------------------ */
+
+struct spm_config;
+
+enum spm_action {
+	SPM_ACTION_NONE = 0,
+	SPM_ACTION_ISOLATE,	/* SPM node, zone per rule */
+	SPM_ACTION_DEVDAX,	/* keep or return to device_dax */
+	SPM_ACTION_SYSRAM,	/* plain SysRAM, only when asked by name */
+};
+
+/* Parse /etc/spm/spm.conf and /etc/spm/conf.d/*.conf under the root, or
+ * one file when path is not NULL. On error -EINVAL and every problem is
+ * reported as "file:line: what is wrong" through the log and the last
+ * error. */
+int spm_config_load(struct spm_ctx *ctx, const char *path,
+		    struct spm_config **config);
+void spm_config_free(struct spm_config *config);
+/* The action and zone for a device, and the rule that matched ("file:line")
+ * or NULL when no rule matched (the device is left alone). */
+enum spm_action spm_config_match(struct spm_config *config,
+				 struct spm_dax *dax, enum spm_zone *zone,
+				 const char **rule);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _LIBSPM_H_ */
