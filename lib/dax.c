@@ -1,2 +1,274 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* placeholder: to be written */
+/*
+ * dax devices on the dax bus (sys/bus/dax/devices/daxX.Y).
+ *
+ * The parent (hmem.N or a CXL regionN) is taken from the device's real
+ * path, as libdaxctl does with realpath(): the bus entry is a symlink to
+ * .../platform/hmem.0/dax0.0 or .../regionN/dax_regionN/daxN.0.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libspm-discovery.h"
+
+#define DAX_DEVICES "sys/bus/dax/devices"
+
+static int cmp_dax(const void *a, const void *b)
+{
+	const struct spm_dax *x = *(struct spm_dax *const *)a;
+	const struct spm_dax *y = *(struct spm_dax *const *)b;
+
+	if (x->region_id != y->region_id)
+		return (x->region_id > y->region_id) -
+		       (x->region_id < y->region_id);
+	return (x->dev_id > y->dev_id) - (x->dev_id < y->dev_id);
+}
+
+static struct spm_dax *find_dax(struct spm_disc *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->dax_all.n; i++) {
+		struct spm_dax *dax = d->dax_all.v[i];
+
+		if (!strcmp(dax->devname, name))
+			return dax;
+	}
+	return NULL;
+}
+
+/* Find the hmem.N or regionN component of the device's real path. */
+static void find_parent(struct spm_ctx *ctx, struct spm_dax *dax)
+{
+	char real[SPM_PATH_MAX], c;
+	char *comp, *save = NULL;
+	int id;
+
+	dax->hmem[0] = '\0';
+	dax->cxl_region[0] = '\0';
+	if (spm_realpath_rel(ctx, real, sizeof(real), DAX_DEVICES "/%s",
+			     dax->devname) < 0)
+		return;
+	for (comp = strtok_r(real, "/", &save); comp;
+	     comp = strtok_r(NULL, "/", &save)) {
+		if (sscanf(comp, "hmem.%d%c", &id, &c) == 1)
+			spm_copy_name(dax->hmem, comp);
+		else if (sscanf(comp, "region%d%c", &id, &c) == 1)
+			spm_copy_name(dax->cxl_region, comp);
+	}
+}
+
+/* resource is 0400: a non-root reader falls back to the iomem line. */
+static uint64_t dax_start(struct spm_ctx *ctx, struct spm_dax *dax)
+{
+	struct spm_disc *d = &ctx->disc;
+	char buf[64];
+	uint64_t v;
+	int i;
+
+	if (spm_try_read_str(ctx, buf, sizeof(buf), DAX_DEVICES "/%s/resource",
+			     dax->devname) >= 0 &&
+	    spm_parse_u64(buf, 0, &v) == 0)
+		return v;
+	if (spm_scan_ranges(ctx) < 0) {
+		spm_clear_error(ctx);
+		return 0;
+	}
+	for (i = 0; i < d->nr_iomem; i++)
+		if (!strcmp(d->iomem[i].name, dax->devname))
+			return d->iomem[i].start;
+	return 0;
+}
+
+static void read_dax(struct spm_ctx *ctx, struct spm_dax *dax)
+{
+	char buf[64];
+	uint64_t v;
+
+	dax->size = 0;
+	if (spm_try_read_str(ctx, buf, sizeof(buf), DAX_DEVICES "/%s/size",
+			     dax->devname) >= 0 &&
+	    spm_parse_u64(buf, 0, &v) == 0)
+		dax->size = v;
+	dax->align = 0;
+	if (spm_try_read_str(ctx, buf, sizeof(buf), DAX_DEVICES "/%s/align",
+			     dax->devname) >= 0 &&
+	    spm_parse_u64(buf, 0, &v) == 0)
+		dax->align = v;
+	dax->start = dax_start(ctx, dax);
+	/* target_node is hidden when < 0. */
+	dax->target_node = -1;
+	if (spm_try_read_str(ctx, buf, sizeof(buf),
+			     DAX_DEVICES "/%s/target_node", dax->devname) >= 0)
+		dax->target_node = atoi(buf);
+	dax->spm_node = -1;
+	if (spm_try_read_str(ctx, buf, sizeof(buf), DAX_DEVICES "/%s/spm_node",
+			     dax->devname) >= 0)
+		dax->spm_node = buf[0] == '1' || buf[0] == 'Y' || buf[0] == 'y';
+	dax->driver[0] = '\0';
+	if (spm_exists(ctx, DAX_DEVICES "/%s/driver", dax->devname) &&
+	    spm_read_link_base(ctx, dax->driver, sizeof(dax->driver),
+			       DAX_DEVICES "/%s/driver", dax->devname) < 0) {
+		spm_clear_error(ctx);
+		dax->driver[0] = '\0';
+	}
+	if (!dax->driver[0])
+		dax->mode = SPM_DAX_MODE_NONE;
+	else if (!strcmp(dax->driver, "kmem"))
+		dax->mode = SPM_DAX_MODE_KMEM;
+	else if (!strcmp(dax->driver, "device_dax"))
+		dax->mode = SPM_DAX_MODE_DEVDAX;
+	else
+		dax->mode = SPM_DAX_MODE_OTHER;
+	find_parent(ctx, dax);
+}
+
+int spm_scan_dax(struct spm_ctx *ctx)
+{
+	struct spm_disc *d = &ctx->disc;
+	struct spm_dax *dax;
+	struct dirent *de;
+	int fd, rid, did;
+	DIR *dir;
+	size_t i;
+	char c;
+
+	if (d->dax_done)
+		return 0;
+	for (i = 0; i < d->dax.n; i++)
+		((struct spm_dax *)d->dax.v[i])->present = false;
+	d->dax.n = 0;
+	fd = spm_open_rel(ctx, DAX_DEVICES, O_DIRECTORY);
+	if (fd < 0) {
+		/* No dax bus (module not loaded): no devices. */
+		d->dax_done = true;
+		return 0;
+	}
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while ((de = readdir(dir))) {
+		if (sscanf(de->d_name, "dax%d.%d%c", &rid, &did, &c) != 2)
+			continue;
+		dax = find_dax(d, de->d_name);
+		if (!dax) {
+			dax = calloc(1, sizeof(*dax));
+			if (!dax || spm_vec_push(&d->dax_all, dax)) {
+				free(dax);
+				closedir(dir);
+				return -ENOMEM;
+			}
+			dax->ctx = ctx;
+			spm_copy_name(dax->devname, de->d_name);
+		}
+		dax->region_id = rid;
+		dax->dev_id = did;
+		read_dax(ctx, dax);
+		dax->present = true;
+		if (spm_vec_push(&d->dax, dax)) {
+			closedir(dir);
+			return -ENOMEM;
+		}
+	}
+	closedir(dir);
+	if (d->dax.n)
+		qsort(d->dax.v, d->dax.n, sizeof(void *), cmp_dax);
+	for (i = 0; i < d->dax.n; i++)
+		((struct spm_dax *)d->dax.v[i])->idx = i;
+	d->dax_done = true;
+	return 0;
+}
+
+struct spm_dax *spm_dax_get_first(struct spm_ctx *ctx)
+{
+	if (!ctx || spm_scan_dax(ctx) < 0 || !ctx->disc.dax.n)
+		return NULL;
+	return ctx->disc.dax.v[0];
+}
+
+struct spm_dax *spm_dax_get_next(struct spm_dax *dax)
+{
+	struct spm_disc *d;
+
+	if (!dax || !dax->present)
+		return NULL;
+	d = &dax->ctx->disc;
+	if (dax->idx + 1 >= d->dax.n)
+		return NULL;
+	return d->dax.v[dax->idx + 1];
+}
+
+struct spm_dax *spm_dax_get_by_name(struct spm_ctx *ctx, const char *devname)
+{
+	struct spm_dax *dax;
+
+	if (!ctx || !devname)
+		return NULL;
+	spm_dax_foreach(ctx, dax)
+		if (!strcmp(dax->devname, devname))
+			return dax;
+	spm_set_error(ctx, -ENODEV, "%s: no such dax device", devname);
+	return NULL;
+}
+
+const char *spm_dax_get_devname(struct spm_dax *dax)
+{
+	return dax ? dax->devname : NULL;
+}
+
+int spm_dax_get_region_id(struct spm_dax *dax)
+{
+	return dax ? dax->region_id : -1;
+}
+
+uint64_t spm_dax_get_size(struct spm_dax *dax)
+{
+	return dax ? dax->size : 0;
+}
+
+uint64_t spm_dax_get_align(struct spm_dax *dax)
+{
+	return dax ? dax->align : 0;
+}
+
+uint64_t spm_dax_get_start(struct spm_dax *dax)
+{
+	return dax ? dax->start : 0;
+}
+
+int spm_dax_get_target_node(struct spm_dax *dax)
+{
+	return dax ? dax->target_node : -1;
+}
+
+enum spm_dax_mode spm_dax_get_mode(struct spm_dax *dax)
+{
+	return dax ? dax->mode : SPM_DAX_MODE_UNKNOWN;
+}
+
+const char *spm_dax_get_driver(struct spm_dax *dax)
+{
+	return dax && dax->driver[0] ? dax->driver : NULL;
+}
+
+int spm_dax_get_spm_node(struct spm_dax *dax)
+{
+	return dax ? dax->spm_node : -1;
+}
+
+const char *spm_dax_get_hmem(struct spm_dax *dax)
+{
+	return dax && dax->hmem[0] ? dax->hmem : NULL;
+}
+
+const char *spm_dax_get_cxl_region(struct spm_dax *dax)
+{
+	return dax && dax->cxl_region[0] ? dax->cxl_region : NULL;
+}

@@ -1,2 +1,1218 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* placeholder: to be written */
+/*
+ * Onlining a dax device as an isolated SPM node, and offlining it, with
+ * rollback to the exact state found.
+ *
+ * Why libdaxctl's calls are not used (userspace-map.md §1):
+ *  - they use fixed /sys paths, so they cannot run on a fixture tree, and
+ *    the code that changes the system would be the one code we cannot test;
+ *  - daxctl_memory_online() returns the number of blocks it onlined before
+ *    it reaches its zone check, so a block that came up in ZONE_NORMAL is
+ *    never reported;
+ *  - they act on all blocks of a device at once and report one errno: no
+ *    per-block diagnostics, nothing to roll back with, no online_kernel,
+ *    and no spm_node attribute;
+ *  - daxctl_dev_enable_ram() takes a blacklisted kmem for a success.
+ * So the same walk is done here, block by block, through the root-relative
+ * sysfs layer.
+ *
+ * Shape of an operation: read the state found (driver, spm_node, each
+ * block's state and zone), plan, then act. Every change is recorded in an
+ * undo journal as it is made; on any failure the journal is replayed in
+ * reverse, which puts blocks, spm_node and the driver back as found. The
+ * kernel's ordering rules are kept on the way back too: never unbind kmem
+ * while a block is online (the range would be lost until reboot), and
+ * spm_node only changes while kmem is not bound.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libspm-private.h"
+#include "libspm-discovery.h"
+#include "libspm-ops.h"
+
+#define DAX_DEV "sys/bus/dax/devices"
+#define DAX_DRV "sys/bus/dax/drivers"
+#define MEM_DIR "sys/devices/system/memory"
+#define DEFAULT_TIMEOUT_MS 10000
+#define MSG_MAX 512
+
+struct blk {
+	unsigned long id;
+	/* the model: as found, then as changed by us (also in a dry run) */
+	bool present;
+	enum spm_block_state state;
+	char zone[16]; /* first word of valid_zones */
+	/* as found */
+	bool found_present;
+	enum spm_block_state found_state;
+	char found_zone[16];
+};
+
+enum undo_type {
+	U_ONLINED, /* we onlined a block: offline it */
+	U_OFFLINED, /* we offlined a block: online it in its zone */
+	U_SPM_NODE, /* we wrote spm_node: write the old value */
+	U_BOUND, /* we bound a driver: unbind it */
+	U_UNBOUND, /* we unbound a driver: bind it again */
+};
+
+struct undo {
+	enum undo_type type;
+	unsigned long block;
+	int val;
+	char name[SPM_NAME_MAX]; /* zone or driver */
+};
+
+struct op {
+	struct spm_ctx *ctx;
+	struct spm_dax *dax;
+	const char *dev;
+	const struct spm_op_opts *opts;
+	bool dry;
+	int timeout_ms;
+	/* the model of the device */
+	char driver[SPM_NAME_MAX]; /* "" when unbound */
+	int spm_node; /* -1: no attribute */
+	char found_driver[SPM_NAME_MAX];
+	int found_spm_node;
+	struct blk *blk;
+	size_t nr;
+	bool range_known;
+	/* undo journal */
+	struct undo *undo;
+	size_t nundo, capundo;
+	/* the failure, kept apart from ctx's last error, which the rollback
+	 * writes overwrite */
+	char err[MSG_MAX];
+};
+
+/* ---- reading, quietly (absence is an answer here, not an error) ---- */
+
+static int read_attr(struct spm_ctx *ctx, char *buf, size_t len,
+		     const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int read_attr(struct spm_ctx *ctx, char *buf, size_t len,
+		     const char *fmt, ...)
+{
+	char rel[SPM_PATH_MAX];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(rel, sizeof(rel), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(rel))
+		return -ENAMETOOLONG;
+	return spm_try_read_str(ctx, buf, len, "%s", rel);
+}
+
+/* The driver bound to the device, "" when none. */
+static int read_driver(struct spm_ctx *ctx, const char *dev, char *buf,
+		       size_t len)
+{
+	char rel[SPM_PATH_MAX], target[SPM_PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (ctx->root_fd < 0)
+		return -(ctx->root_errno ? ctx->root_errno : ENOENT);
+	snprintf(rel, sizeof(rel), DAX_DEV "/%s/driver", dev);
+	n = readlinkat(ctx->root_fd, rel, target, sizeof(target) - 1);
+	if (n < 0)
+		return errno == ENOENT ? 0 : -errno;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= len)
+		return -ENAMETOOLONG;
+	memcpy(buf, base, strlen(base) + 1);
+	return 0;
+}
+
+/* spm_node: 1, 0, or -1 when the kernel lacks the attribute. */
+static int read_spm_node(struct spm_ctx *ctx, const char *dev)
+{
+	char buf[16];
+
+	if (read_attr(ctx, buf, sizeof(buf), DAX_DEV "/%s/spm_node", dev) < 0)
+		return -1;
+	/* kstrtobool forms */
+	return buf[0] == '1' || buf[0] == 'y' || buf[0] == 'Y' ||
+	       (buf[0] == 'o' && buf[1] == 'n');
+}
+
+/* Read a block's state and zone; present=false when memoryN is absent. */
+static void read_block(struct spm_ctx *ctx, struct blk *b)
+{
+	char buf[64];
+	size_t n;
+
+	b->present = false;
+	b->state = SPM_BLOCK_UNKNOWN;
+	b->zone[0] = '\0';
+	if (read_attr(ctx, buf, sizeof(buf), MEM_DIR "/memory%lu/state",
+		      b->id) < 0)
+		return;
+	b->present = true;
+	if (!strcmp(buf, "online"))
+		b->state = SPM_BLOCK_ONLINE;
+	else if (!strcmp(buf, "offline"))
+		b->state = SPM_BLOCK_OFFLINE;
+	else if (!strcmp(buf, "going-offline"))
+		b->state = SPM_BLOCK_GOING_OFFLINE;
+	if (read_attr(ctx, buf, sizeof(buf), MEM_DIR "/memory%lu/valid_zones",
+		      b->id) >= 0) {
+		n = strcspn(buf, " \t");
+		if (n >= sizeof(b->zone))
+			n = sizeof(b->zone) - 1;
+		memcpy(b->zone, buf, n);
+		b->zone[n] = '\0';
+	}
+}
+
+static const char *state_name(enum spm_block_state s)
+{
+	switch (s) {
+	case SPM_BLOCK_ONLINE:
+		return "online";
+	case SPM_BLOCK_OFFLINE:
+		return "offline";
+	case SPM_BLOCK_GOING_OFFLINE:
+		return "going-offline";
+	default:
+		return "unknown";
+	}
+}
+
+static const char *zone_word(enum spm_zone zone)
+{
+	return zone == SPM_ZONE_KERNEL ? "online_kernel" : "online_movable";
+}
+
+/* Is an online block's zone the one asked for? "none" (a block that spans
+ * zones) never is. */
+static bool zone_ok(enum spm_zone want, const char *zone)
+{
+	if (want == SPM_ZONE_MOVABLE)
+		return !strcmp(zone, "Movable");
+	return zone[0] && strcmp(zone, "Movable") && strcmp(zone, "none");
+}
+
+/* ---- steps, failures, journal ---- */
+
+static void step(struct op *op, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void step(struct op *op, const char *fmt, ...)
+{
+	char msg[MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	spm_info(op->ctx, "%s%s", op->dry ? "would: " : "", msg);
+	if (op->opts->step_fn)
+		op->opts->step_fn(op->opts->step_userdata, msg);
+}
+
+static int fail(struct op *op, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(struct op *op, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(op->err, sizeof(op->err), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+static int journal(struct op *op, enum undo_type type, unsigned long block,
+		   int val, const char *name)
+{
+	struct undo *u;
+
+	if (op->nundo == op->capundo) {
+		size_t cap = op->capundo ? op->capundo * 2 : 16;
+
+		u = realloc(op->undo, cap * sizeof(*u));
+		if (!u)
+			return -ENOMEM;
+		op->undo = u;
+		op->capundo = cap;
+	}
+	u = &op->undo[op->nundo++];
+	memset(u, 0, sizeof(*u));
+	u->type = type;
+	u->block = block;
+	u->val = val;
+	if (name)
+		snprintf(u->name, sizeof(u->name), "%s", name);
+	return 0;
+}
+
+static struct blk *find_blk(struct op *op, unsigned long id)
+{
+	size_t i;
+
+	for (i = 0; i < op->nr; i++)
+		if (op->blk[i].id == id)
+			return &op->blk[i];
+	return NULL;
+}
+
+/* ---- primitive actions: report, write (unless dry), update the model ---- */
+
+/* Write a block's state. Returns 0 or -errno; no journal, no message. */
+static int write_state(struct op *op, struct blk *b, const char *val)
+{
+	int rc = 0;
+
+	if (!op->dry)
+		rc = spm_write_str(op->ctx, val, MEM_DIR "/memory%lu/state",
+				   b->id);
+	if (rc < 0) {
+		/* the caller judges the failure by what the block is now */
+		read_block(op->ctx, b);
+		return rc;
+	}
+	if (op->dry) {
+		b->state = strcmp(val, "offline") ? SPM_BLOCK_ONLINE :
+						    SPM_BLOCK_OFFLINE;
+		if (!strcmp(val, "online_movable"))
+			snprintf(b->zone, sizeof(b->zone), "Movable");
+		else if (!strcmp(val, "online_kernel"))
+			snprintf(b->zone, sizeof(b->zone), "Normal");
+	} else {
+		read_block(op->ctx, b);
+	}
+	return 0;
+}
+
+/* Why offlining failed, in words a user can act on. */
+static const char *offline_why(int err, const char *zone)
+{
+	if (err == -EBUSY || err == -EAGAIN)
+		return !strcmp(zone, "Movable") ?
+			       "the kernel could not migrate every page off it (pinned pages, or no room elsewhere)" :
+			       "the kernel could not migrate every page off it (it is not in ZONE_MOVABLE, so unmovable kernel allocations may sit in it)";
+	if (err == -EINTR)
+		return "interrupted while migrating its pages";
+	if (err == -EPERM || err == -EACCES)
+		return "not permitted (needs root)";
+	return NULL;
+}
+
+static int do_offline_block(struct op *op, struct blk *b, const char *why)
+{
+	char zone[sizeof(b->zone)];
+	const char *hint;
+	int rc;
+
+	snprintf(zone, sizeof(zone), "%s", b->zone);
+	step(op, "offline memory%lu (%s)%s%s", b->id, zone[0] ? zone : "?",
+	     why ? ": " : "", why ? why : "");
+	rc = write_state(op, b, "offline");
+	if (rc < 0) {
+		hint = offline_why(rc, zone);
+		return fail(op, rc, "memory%lu could not be offlined: %s%s%s",
+			    b->id, strerror(-rc), hint ? "; " : "",
+			    hint ? hint : "");
+	}
+	if (!op->dry && b->state != SPM_BLOCK_OFFLINE)
+		return fail(
+			op, -EIO,
+			"memory%lu is %s after writing \"offline\" to its state",
+			b->id, state_name(b->state));
+	return journal(op, U_OFFLINED, b->id, 0, zone);
+}
+
+/* Who onlined a block that we were about to online? */
+static void name_agent(struct op *op, char *buf, size_t len)
+{
+	const char *memhp;
+	char aob[32];
+
+	memhp = spm_get_cmdline_memhp_default_state(op->ctx);
+	if (read_attr(op->ctx, aob, sizeof(aob),
+		      MEM_DIR "/auto_online_blocks") >= 0 &&
+	    !strncmp(aob, "online", 6)) {
+		if (memhp && !strncmp(memhp, "online", 6))
+			snprintf(
+				buf, len,
+				"the kernel's auto_online_blocks policy (%s, from memhp_default_state=%s)",
+				aob, memhp);
+		else
+			snprintf(buf, len,
+				 "the kernel's auto_online_blocks policy (%s)",
+				 aob);
+		return;
+	}
+	if (memhp && !strncmp(memhp, "online", 6)) {
+		snprintf(buf, len, "memhp_default_state=%s", memhp);
+		return;
+	}
+	snprintf(buf, len, "another process (udev rule?)");
+}
+
+/*
+ * Online one block in the requested zone. A block found online in that
+ * zone is left alone; one that somebody else onlined meanwhile is named.
+ * expect_offline: we know it was offline (freshly added by our bind, or
+ * found offline), so finding it online means another agent acted.
+ */
+static int do_online_block(struct op *op, struct blk *b, bool expect_offline)
+{
+	enum spm_zone want = op->opts->zone;
+	const char *val = zone_word(want);
+	char agent[160];
+	int rc;
+
+	if (!op->dry)
+		read_block(op->ctx, b);
+	if (!b->present) {
+		if (op->dry && !op->range_known)
+			return 0;
+		if (op->dry) {
+			/* would be added by the bind */
+			b->present = true;
+			b->state = SPM_BLOCK_OFFLINE;
+		} else {
+			return fail(
+				op, -ENODEV,
+				"memory%lu did not appear after binding kmem",
+				b->id);
+		}
+	}
+	if (b->state == SPM_BLOCK_ONLINE) {
+		if (expect_offline && !op->dry) {
+			name_agent(op, agent, sizeof(agent));
+			step(op,
+			     "note: memory%lu was onlined (%s) by %s before spmctl",
+			     b->id, b->zone, agent);
+		}
+		if (zone_ok(want, b->zone))
+			return 0;
+		rc = do_offline_block(op, b, "in the wrong zone");
+		if (rc < 0)
+			return rc;
+	} else if (b->state != SPM_BLOCK_OFFLINE) {
+		return fail(op, -EBUSY, "memory%lu is %s; try again later",
+			    b->id, state_name(b->state));
+	}
+
+	step(op, "online memory%lu as %s", b->id, val);
+	rc = write_state(op, b, val);
+	if (rc < 0) {
+		/* the write fails with EINVAL when the block is already
+		 * online: somebody raced us (as daxctl treats it) */
+		if (rc == -EINVAL && b->state == SPM_BLOCK_ONLINE) {
+			name_agent(op, agent, sizeof(agent));
+			step(op,
+			     "note: memory%lu was onlined (%s) by %s while spmctl was onlining it",
+			     b->id, b->zone, agent);
+			if (zone_ok(want, b->zone))
+				return 0;
+			return fail(
+				op, -EBUSY,
+				"memory%lu was onlined as %s by %s, not as %s",
+				b->id, b->zone, agent, val);
+		}
+		return fail(op, rc, "online memory%lu as %s: %s", b->id, val,
+			    strerror(-rc));
+	}
+	return journal(op, U_ONLINED, b->id, 0, NULL);
+}
+
+static int write_spm_node(struct op *op, int val)
+{
+	int rc = 0;
+
+	if (!op->dry)
+		rc = spm_write_str(op->ctx, val ? "1" : "0",
+				   DAX_DEV "/%s/spm_node", op->dev);
+	if (rc < 0)
+		return rc;
+	op->spm_node = val;
+	return 0;
+}
+
+static int do_spm_node(struct op *op, int val)
+{
+	int old = op->spm_node, rc;
+
+	step(op, "write %d to %s/spm_node", val, op->dev);
+	rc = write_spm_node(op, val);
+	if (rc < 0)
+		return fail(op, rc, "write %d to %s/spm_node: %s%s", val,
+			    op->dev, strerror(-rc),
+			    rc == -EBUSY ? " (the device is bound to kmem)" :
+					   "");
+	return journal(op, U_SPM_NODE, 0, old, NULL);
+}
+
+static int write_unbind(struct op *op, const char *driver)
+{
+	int rc = 0;
+
+	if (!op->dry)
+		rc = spm_write_str(op->ctx, op->dev, DAX_DRV "/%s/unbind",
+				   driver);
+	if (rc < 0)
+		return rc;
+	if (op->dry) {
+		op->driver[0] = '\0';
+	} else {
+		read_driver(op->ctx, op->dev, op->driver, sizeof(op->driver));
+		if (op->driver[0])
+			return -EALREADY; /* the write "worked", nothing moved */
+	}
+	return 0;
+}
+
+/* After kmem is unbound, its blocks are gone. */
+static void model_blocks_removed(struct op *op)
+{
+	size_t i;
+
+	for (i = 0; i < op->nr; i++) {
+		if (op->dry) {
+			op->blk[i].present = false;
+			op->blk[i].state = SPM_BLOCK_UNKNOWN;
+		} else {
+			read_block(op->ctx, &op->blk[i]);
+		}
+	}
+}
+
+static int do_unbind(struct op *op)
+{
+	char driver[SPM_NAME_MAX];
+	size_t i;
+	int rc;
+
+	snprintf(driver, sizeof(driver), "%s", op->driver);
+	/* Unbinding kmem with a block online loses the range until reboot
+	 * (spm-abi.md §6): refuse, whatever the caller got wrong. */
+	if (!strcmp(driver, "kmem")) {
+		for (i = 0; i < op->nr; i++) {
+			if (!op->dry)
+				read_block(op->ctx, &op->blk[i]);
+			if (op->blk[i].present &&
+			    op->blk[i].state != SPM_BLOCK_OFFLINE)
+				return fail(
+					op, -EBUSY,
+					"not unbinding kmem from %s: memory%lu is still %s (its range would be lost until reboot)",
+					op->dev, op->blk[i].id,
+					state_name(op->blk[i].state));
+		}
+	}
+	step(op, "unbind %s from %s", op->dev, driver);
+	rc = write_unbind(op, driver);
+	if (rc == -EALREADY)
+		return fail(
+			op, -EBUSY,
+			"unbind %s from %s: the write succeeded, but %s is still bound to %s",
+			op->dev, driver, op->dev, op->driver);
+	if (rc < 0)
+		return fail(op, rc, "unbind %s from %s: %s", op->dev, driver,
+			    strerror(-rc));
+	if (!strcmp(driver, "kmem"))
+		model_blocks_removed(op);
+	return journal(op, U_UNBOUND, 0, 0, driver);
+}
+
+/*
+ * Bind through bind, falling back to new_id like daxctl when the driver
+ * does not match the device by itself (ENODEV/EINVAL). new_id attaches at
+ * once; its entry is removed again with remove_id so the driver does not
+ * keep claiming devices by that name.
+ */
+static int write_bind(struct op *op, const char *driver, bool report)
+{
+	int rc, rc2;
+
+	if (op->dry) {
+		snprintf(op->driver, sizeof(op->driver), "%s", driver);
+		return 0;
+	}
+	rc = spm_kmod_ensure_dax_driver(op->ctx, driver);
+	if (rc < 0)
+		return rc;
+	rc = spm_write_str(op->ctx, op->dev, DAX_DRV "/%s/bind", driver);
+	if (rc == -ENODEV || rc == -EINVAL) {
+		if (report)
+			step(op,
+			     "add %s to %s/new_id (the driver did not match it)",
+			     op->dev, driver);
+		rc2 = spm_write_str(op->ctx, op->dev, DAX_DRV "/%s/new_id",
+				    driver);
+		if (rc2 < 0) {
+			/* keep bind's error: it is the one that explains */
+			spm_info(op->ctx, "%s/new_id %s: %s", driver, op->dev,
+				 strerror(-rc2));
+		} else {
+			rc = 0;
+			if (report)
+				step(op, "remove %s from %s/remove_id", op->dev,
+				     driver);
+			rc2 = spm_write_str(op->ctx, op->dev,
+					    DAX_DRV "/%s/remove_id", driver);
+			if (rc2 < 0)
+				spm_info(
+					op->ctx,
+					"%s/remove_id %s: %s (the id entry stays)",
+					driver, op->dev, strerror(-rc2));
+		}
+	}
+	read_driver(op->ctx, op->dev, op->driver, sizeof(op->driver));
+	if (rc < 0)
+		return rc;
+	if (strcmp(op->driver, driver))
+		return -ENXIO;
+	return 0;
+}
+
+static int do_bind(struct op *op, const char *driver)
+{
+	int rc;
+
+	if (!spm_exists(op->ctx, DAX_DRV "/%s", driver))
+		step(op, "load module %s", driver);
+	step(op, "bind %s to %s", op->dev, driver);
+	rc = write_bind(op, driver, true);
+	if (rc == -ENXIO)
+		return fail(
+			op, -ENXIO,
+			"bind %s to %s: the write succeeded but the device is bound to %s",
+			op->dev, driver,
+			op->driver[0] ? op->driver : "nothing");
+	if (rc < 0) {
+		/* keep kmod's or the write's own words */
+		if (rc == -EPERM || rc == -ENOENT)
+			return fail(op, rc, "bind %s to %s: %s", op->dev,
+				    driver, spm_get_last_error(op->ctx));
+		return fail(op, rc, "bind %s to %s: %s", op->dev, driver,
+			    strerror(-rc));
+	}
+	if (rc == 0 && op->driver[0] && strcmp(op->driver, driver) && !op->dry)
+		return fail(op, -ENXIO, "bind %s to %s: bound to %s instead",
+			    op->dev, driver, op->driver);
+	return journal(op, U_BOUND, 0, 0, driver);
+}
+
+static void wait_for_blocks(struct op *op, struct spm_udev_wait *w);
+
+/* ---- rollback ---- */
+
+static void describe_state(struct op *op, char *buf, size_t len)
+{
+	size_t i, pos;
+	int n;
+
+	read_driver(op->ctx, op->dev, op->driver, sizeof(op->driver));
+	n = snprintf(buf, len, "%s bound to %s, spm_node=%d", op->dev,
+		     op->driver[0] ? op->driver : "no driver",
+		     read_spm_node(op->ctx, op->dev));
+	pos = n < 0 ? 0 : (size_t)n;
+	for (i = 0; i < op->nr && pos < len; i++) {
+		struct blk *b = &op->blk[i];
+
+		read_block(op->ctx, b);
+		if (!b->present)
+			continue;
+		n = snprintf(buf + pos, len - pos, ", memory%lu %s%s%s%s",
+			     b->id, state_name(b->state),
+			     b->state == SPM_BLOCK_ONLINE ? " (" : "",
+			     b->state == SPM_BLOCK_ONLINE ? b->zone : "",
+			     b->state == SPM_BLOCK_ONLINE ? ")" : "");
+		if (n < 0)
+			break;
+		pos += (size_t)n;
+	}
+}
+
+/* Undo one journal entry; 0 or -errno with a description in what. */
+static int undo_one(struct op *op, struct undo *u, char *what, size_t len)
+{
+	struct blk *b;
+	const char *val;
+	int rc;
+
+	switch (u->type) {
+	case U_ONLINED:
+		b = find_blk(op, u->block);
+		snprintf(what, len, "offline memory%lu", u->block);
+		step(op, "rollback: offline memory%lu", u->block);
+		rc = b ? write_state(op, b, "offline") : -ENOENT;
+		/* a block just onlined in ZONE_MOVABLE should offline; give
+		 * a transient EBUSY/EAGAIN one more try */
+		if (b && (rc == -EBUSY || rc == -EAGAIN))
+			rc = write_state(op, b, "offline");
+		return rc;
+	case U_OFFLINED:
+		b = find_blk(op, u->block);
+		val = !strcmp(u->name, "Movable") ? "online_movable" :
+						    "online_kernel";
+		snprintf(what, len, "online memory%lu as %s", u->block, val);
+		step(op, "rollback: online memory%lu as %s", u->block, val);
+		rc = b ? write_state(op, b, val) : -ENOENT;
+		/* onlined already, e.g. by auto-online after a kmem rebind:
+		 * fine if it is in its old zone (checked next) */
+		if (rc == -EINVAL && b && b->state == SPM_BLOCK_ONLINE)
+			rc = 0;
+		if (!rc && b && !op->dry && strcmp(b->zone, u->name))
+			rc = -EXDEV;
+		return rc;
+	case U_SPM_NODE:
+		snprintf(what, len, "write %d to %s/spm_node", u->val, op->dev);
+		step(op, "rollback: write %d to %s/spm_node", u->val, op->dev);
+		return write_spm_node(op, u->val);
+	case U_BOUND:
+		if (!strcmp(u->name, "kmem")) {
+			/* blocks another agent onlined are not in the
+			 * journal, but kmem must not go while they are
+			 * online */
+			size_t i;
+
+			for (i = op->nr; i-- > 0;) {
+				b = &op->blk[i];
+				if (!op->dry)
+					read_block(op->ctx, b);
+				if (!b->present ||
+				    b->state == SPM_BLOCK_OFFLINE)
+					continue;
+				snprintf(what, len, "offline memory%lu", b->id);
+				step(op, "rollback: offline memory%lu", b->id);
+				rc = write_state(op, b, "offline");
+				if (rc < 0)
+					return rc;
+			}
+		}
+		snprintf(what, len, "unbind %s from %s", op->dev, u->name);
+		step(op, "rollback: unbind %s from %s", op->dev, u->name);
+		rc = write_unbind(op, u->name);
+		if (!rc && !strcmp(u->name, "kmem"))
+			model_blocks_removed(op);
+		return rc;
+	case U_UNBOUND:
+		snprintf(what, len, "bind %s to %s", op->dev, u->name);
+		step(op, "rollback: bind %s to %s", op->dev, u->name);
+		if (!strcmp(u->name, "kmem") && !op->dry &&
+		    !(op->opts->flags & SPM_OP_NO_WAIT)) {
+			struct spm_udev_wait *w = spm_udev_wait_begin(op->ctx);
+
+			rc = write_bind(op, u->name, false);
+			if (rc < 0)
+				spm_udev_wait_cancel(w);
+			else
+				wait_for_blocks(op, w);
+		} else {
+			rc = write_bind(op, u->name, false);
+		}
+		if (!rc && !strcmp(u->name, "kmem") && !op->dry) {
+			size_t i;
+
+			for (i = 0; i < op->nr; i++)
+				read_block(op->ctx, &op->blk[i]);
+		}
+		return rc;
+	}
+	return -EINVAL;
+}
+
+/*
+ * Replay the journal backwards. Returns the original error with the
+ * message "<failure>; rolled back", or -ENOTRECOVERABLE naming the undo
+ * step that failed and what is left.
+ */
+static int rollback(struct op *op, int err)
+{
+	char what[160], left[MSG_MAX];
+	int rc;
+
+	while (op->nundo) {
+		struct undo *u = &op->undo[op->nundo - 1];
+
+		rc = undo_one(op, u, what, sizeof(what));
+		if (rc < 0) {
+			/* what a user must know to finish by hand */
+			describe_state(op, left, sizeof(left));
+			return spm_set_error(
+				op->ctx, -ENOTRECOVERABLE,
+				"%s: %s; rollback failed at \"%s\": %s; left: %s",
+				op->dev, op->err, what,
+				rc == -EXDEV	? "came back in another zone" :
+				rc == -EALREADY ? "the device is still bound" :
+				rc == -ENXIO	? "the device did not bind" :
+						  strerror(-rc),
+				left);
+		}
+		op->nundo--;
+	}
+	if (op->dry)
+		return spm_set_error(op->ctx, err, "%s: %s", op->dev, op->err);
+	return spm_set_error(op->ctx, err,
+			     "%s: %s; rolled back, %s is as it was found",
+			     op->dev, op->err, op->dev);
+}
+
+/* ---- planning ---- */
+
+static void op_free(struct op *op)
+{
+	free(op->blk);
+	free(op->undo);
+}
+
+/*
+ * The blocks kmem adds for the device: its range shrunk to whole memory
+ * blocks, as dax_kmem_range() does. Computed from resource and size, so it
+ * is known before kmem is bound (and in a dry run).
+ */
+/* Record the blocks first, first + 1, ... (or ids[]) as found. */
+static int set_blocks(struct op *op, uint64_t first, const unsigned long *ids,
+		      size_t nr)
+{
+	size_t i;
+
+	op->nr = nr;
+	op->blk = calloc(nr ? nr : 1, sizeof(*op->blk));
+	if (!op->blk)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		struct blk *b = &op->blk[i];
+
+		b->id = ids ? ids[i] : first + i;
+		read_block(op->ctx, b);
+		b->found_present = b->present;
+		b->found_state = b->state;
+		snprintf(b->found_zone, sizeof(b->found_zone), "%s", b->zone);
+	}
+	op->range_known = true;
+	return 0;
+}
+
+/*
+ * Without the physical address (resource is 0400), the blocks of a device
+ * bound to kmem can still be found by discovery (phys_index is 0444): enough
+ * for a non-root dry run, and to see that nothing is to be done.
+ */
+static int blocks_from_discovery(struct op *op)
+{
+	struct spm_node *node;
+	struct spm_block *blk;
+	unsigned long *ids;
+	uint64_t bs, size;
+	size_t n = 0;
+	int rc;
+
+	spm_dax_block_foreach (op->dax, blk)
+		n++;
+	if (n) {
+		ids = calloc(n, sizeof(*ids));
+		if (!ids)
+			return -ENOMEM;
+		n = 0;
+		spm_dax_block_foreach (op->dax, blk)
+			ids[n++] = spm_block_get_id(blk);
+		rc = set_blocks(op, 0, ids, n);
+		free(ids);
+		return rc;
+	}
+	/*
+	 * Addresses hidden entirely (iomem too): the blocks of the target
+	 * node are the device's when kmem holds it and their number is
+	 * exactly what the device's size makes (one device per node, the
+	 * usual hmem case). Otherwise we do not guess.
+	 */
+	bs = spm_get_memory_block_size(op->ctx);
+	size = spm_dax_get_size(op->dax);
+	node = spm_node_get_by_id(op->ctx, spm_dax_get_target_node(op->dax));
+	if (strcmp(op->driver, "kmem") || !node || !bs || size % bs)
+		return -ENOENT;
+	spm_node_block_foreach (node, blk)
+		n++;
+	if (!n || n != size / bs)
+		return -ENOENT;
+	ids = calloc(n, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	n = 0;
+	spm_node_block_foreach (node, blk)
+		ids[n++] = spm_block_get_id(blk);
+	rc = set_blocks(op, 0, ids, n);
+	free(ids);
+	return rc;
+}
+
+/*
+ * The blocks kmem adds for the device: its range shrunk to whole memory
+ * blocks, as dax_kmem_range() does. Computed from resource and size, so it
+ * is known before kmem is bound (and in a dry run).
+ */
+static int plan_blocks(struct op *op)
+{
+	struct spm_ctx *ctx = op->ctx;
+	uint64_t start, size, bs = 0, first, end;
+	char buf[64];
+
+	start = spm_dax_get_start(op->dax);
+	size = spm_dax_get_size(op->dax);
+	if (read_attr(ctx, buf, sizeof(buf), MEM_DIR "/block_size_bytes") >= 0)
+		spm_parse_u64(buf, 16, &bs);
+	if (!bs)
+		bs = spm_get_memory_block_size(ctx);
+	if (!start || !size || !bs) {
+		op->range_known = false;
+		if (blocks_from_discovery(op) == 0 || op->dry)
+			return 0;
+		return spm_set_error(
+			ctx, -EACCES,
+			"%s: cannot tell its memory blocks: %s is unknown (reading resource needs root)",
+			op->dev,
+			!bs   ? "block_size_bytes" :
+			!size ? "its size" :
+				"its physical address");
+	}
+	first = (start + bs - 1) / bs;
+	end = (start + size) / bs; /* exclusive */
+	if (end <= first)
+		return spm_set_error(
+			ctx, -EINVAL,
+			"%s: %llu bytes at %#llx hold no whole %llu-byte memory block",
+			op->dev, (unsigned long long)size,
+			(unsigned long long)start, (unsigned long long)bs);
+	return set_blocks(op, first, NULL, end - first);
+}
+
+static int op_init(struct op *op, struct spm_dax *dax,
+		   const struct spm_op_opts *opts)
+{
+	static const struct spm_op_opts defaults;
+	int rc;
+
+	memset(op, 0, sizeof(*op));
+	if (!dax)
+		return -EINVAL;
+	op->dax = dax;
+	op->ctx = dax->ctx;
+	op->dev = spm_dax_get_devname(dax);
+	op->opts = opts ? opts : &defaults;
+	op->dry = op->opts->flags & SPM_OP_DRY_RUN;
+	op->timeout_ms = op->opts->timeout_ms > 0 ? op->opts->timeout_ms :
+						    DEFAULT_TIMEOUT_MS;
+	if (op->opts->zone != SPM_ZONE_MOVABLE &&
+	    op->opts->zone != SPM_ZONE_KERNEL)
+		return spm_set_error(op->ctx, -EINVAL, "%s: unknown zone %d",
+				     op->dev, op->opts->zone);
+	if (!spm_exists(op->ctx, DAX_DEV "/%s", op->dev))
+		return spm_set_error(op->ctx, -ENODEV, "%s: no such dax device",
+				     op->dev);
+	rc = read_driver(op->ctx, op->dev, op->driver, sizeof(op->driver));
+	if (rc < 0)
+		return spm_set_error(op->ctx, rc, "%s: reading its driver: %s",
+				     op->dev, strerror(-rc));
+	op->spm_node = read_spm_node(op->ctx, op->dev);
+	snprintf(op->found_driver, sizeof(op->found_driver), "%s", op->driver);
+	op->found_spm_node = op->spm_node;
+	return plan_blocks(op);
+}
+
+/*
+ * Refresh the discovery cache so getters on dax show the new state. The
+ * refresh must not overwrite the operation's own error message.
+ */
+static int op_done(struct op *op, int rc)
+{
+	char msg[SPM_ERR_MAX];
+
+	if (!op->dry && op->ctx) {
+		snprintf(msg, sizeof(msg), "%s", spm_get_last_error(op->ctx));
+		spm_refresh(op->ctx);
+		if (rc < 0) /* restore without logging it a second time */
+			memcpy(op->ctx->last_error, msg, sizeof(msg));
+		else
+			spm_clear_error(op->ctx);
+	}
+	op_free(op);
+	return rc;
+}
+
+static bool is_kmem(const char *driver)
+{
+	return !strcmp(driver, "kmem");
+}
+
+/* ---- spm_dax_online ---- */
+
+/* Wait for the blocks added by our bind and for udev's rules on them. */
+static void wait_for_blocks(struct op *op, struct spm_udev_wait *w)
+{
+	unsigned long *ids;
+	size_t i, missing = 0;
+	int rc;
+
+	if (!w)
+		return;
+	ids = calloc(op->nr ? op->nr : 1, sizeof(*ids));
+	if (!ids) {
+		spm_udev_wait_cancel(w);
+		return;
+	}
+	for (i = 0; i < op->nr; i++)
+		ids[i] = op->blk[i].id;
+	rc = spm_udev_wait_end(w, ids, op->nr, op->timeout_ms, &missing);
+	if (rc == -ETIMEDOUT)
+		step(op,
+		     "note: udev did not report %zu of the %zu blocks within %d ms; going on",
+		     missing, op->nr, op->timeout_ms);
+	free(ids);
+}
+
+static int online_act(struct op *op, int target_spm, bool rebind)
+{
+	bool bound_now = false;
+	struct spm_udev_wait *w;
+	size_t i;
+	int rc;
+
+	if (is_kmem(op->driver)) {
+		/* offline from the top: what a rebind or a zone change needs */
+		for (i = op->nr; i-- > 0;) {
+			struct blk *b = &op->blk[i];
+
+			if (!b->present || b->state == SPM_BLOCK_OFFLINE)
+				continue;
+			if (!rebind && b->state == SPM_BLOCK_ONLINE &&
+			    zone_ok(op->opts->zone, b->zone))
+				continue;
+			rc = do_offline_block(op, b,
+					      rebind ? "to change spm_node" :
+						       "in the wrong zone");
+			if (rc < 0)
+				return rc;
+		}
+		if (rebind) {
+			rc = do_unbind(op);
+			if (rc < 0)
+				return rc;
+		}
+	} else if (op->driver[0]) {
+		rc = do_unbind(op);
+		if (rc < 0)
+			return rc;
+	}
+
+	if (target_spm >= 0 && op->spm_node >= 0 &&
+	    op->spm_node != target_spm) {
+		rc = do_spm_node(op, target_spm);
+		if (rc < 0)
+			return rc;
+	}
+
+	if (!is_kmem(op->driver)) {
+		w = op->dry || (op->opts->flags & SPM_OP_NO_WAIT) ?
+			    NULL :
+			    spm_udev_wait_begin(op->ctx);
+		rc = do_bind(op, "kmem");
+		if (rc < 0) {
+			spm_udev_wait_cancel(w);
+			return rc;
+		}
+		wait_for_blocks(op, w);
+		bound_now = true;
+	}
+
+	if (op->dry && !op->range_known)
+		step(op, "online the memory blocks of %s as %s", op->dev,
+		     zone_word(op->opts->zone));
+	for (i = 0; i < op->nr; i++) {
+		struct blk *b = &op->blk[i];
+		bool expect_offline =
+			bound_now || (b->found_present &&
+				      b->found_state == SPM_BLOCK_OFFLINE);
+
+		rc = do_online_block(op, b, expect_offline);
+		if (rc < 0)
+			return rc;
+	}
+	if (op->dry)
+		return 0;
+
+	/* verify: every block online in the zone asked for, afresh */
+	for (i = 0; i < op->nr; i++) {
+		struct blk *b = &op->blk[i];
+
+		read_block(op->ctx, b);
+		if (!b->present || b->state != SPM_BLOCK_ONLINE)
+			return fail(op, -EIO, "memory%lu is %s after onlining",
+				    b->id,
+				    b->present ? state_name(b->state) : "gone");
+		if (!zone_ok(op->opts->zone, b->zone))
+			return fail(
+				op, -EBUSY,
+				"memory%lu came up in zone %s, not %s (see online_policy and auto_online_blocks)",
+				b->id, b->zone[0] ? b->zone : "?",
+				op->opts->zone == SPM_ZONE_MOVABLE ?
+					"Movable" :
+					"a kernel zone");
+	}
+	if (target_spm == 1 && spm_dax_get_target_node(op->dax) >= 0) {
+		int node = spm_dax_get_target_node(op->dax);
+		struct spm_nodemask spm;
+		char buf[4096];
+
+		if (read_attr(op->ctx, buf, sizeof(buf),
+			      "sys/devices/system/node/has_spm_memory") < 0 ||
+		    spm_parse_bitlist(buf, &spm) < 0 ||
+		    !spm_nodemask_isset(&spm, node))
+			return fail(
+				op, -EIO,
+				"node %d is not in has_spm_memory after onlining %s with spm_node=1",
+				node, op->dev);
+	}
+	return 0;
+}
+
+int spm_dax_online(struct spm_dax *dax, const struct spm_op_opts *opts)
+{
+	struct op op;
+	bool rebind, done;
+	int target_spm, rc;
+	size_t i;
+
+	rc = op_init(&op, dax, opts);
+	if (rc < 0) {
+		op_free(&op);
+		return rc;
+	}
+
+	if (op.driver[0] && !is_kmem(op.driver) &&
+	    strcmp(op.driver, "device_dax")) {
+		rc = spm_set_error(
+			op.ctx, -EBUSY,
+			"%s is bound to driver %s; spmctl only moves devices between device_dax and kmem",
+			op.dev, op.driver);
+		goto out;
+	}
+
+	/* the spm_node value to reach; -1: the device has no such attribute */
+	if (op.spm_node < 0) {
+		if (!(op.opts->flags & (SPM_OP_ALLOW_SYSRAM | SPM_OP_SYSRAM))) {
+			rc = spm_set_error(
+				op.ctx, -EOPNOTSUPP,
+				"%s: isolation unavailable: the kernel lacks SPM node support (no spm_node attribute); use --allow-sysram to online as plain System RAM",
+				op.dev);
+			goto out;
+		}
+		target_spm = -1;
+	} else {
+		target_spm = (op.opts->flags & SPM_OP_SYSRAM) ? 0 : 1;
+	}
+	rebind = is_kmem(op.driver) && target_spm >= 0 &&
+		 op.spm_node != target_spm;
+
+	done = is_kmem(op.driver) && !rebind && op.range_known;
+	for (i = 0; done && i < op.nr; i++)
+		done = op.blk[i].present &&
+		       op.blk[i].state == SPM_BLOCK_ONLINE &&
+		       zone_ok(op.opts->zone, op.blk[i].zone);
+	if (done) {
+		spm_dbg(op.ctx, "%s: already online as asked", op.dev);
+		rc = 0;
+		goto out_nochange;
+	}
+
+	rc = online_act(&op, target_spm, rebind);
+	if (rc < 0)
+		rc = rollback(&op, rc);
+out:
+	return op_done(&op, rc);
+out_nochange:
+	op_free(&op);
+	return rc;
+}
+
+/* ---- spm_dax_offline ---- */
+
+int spm_dax_offline(struct spm_dax *dax, const struct spm_op_opts *opts)
+{
+	bool to_devdax;
+	struct op op;
+	size_t i;
+	int rc;
+
+	rc = op_init(&op, dax, opts);
+	if (rc < 0) {
+		op_free(&op);
+		return rc;
+	}
+	to_devdax = op.opts->flags & SPM_OP_TO_DEVDAX;
+
+	if (op.driver[0] && !is_kmem(op.driver) &&
+	    strcmp(op.driver, "device_dax")) {
+		rc = spm_set_error(
+			op.ctx, -EBUSY,
+			"%s is bound to driver %s; spmctl only moves devices between device_dax and kmem",
+			op.dev, op.driver);
+		goto out;
+	}
+	if (!is_kmem(op.driver) &&
+	    (!to_devdax || !strcmp(op.driver, "device_dax"))) {
+		/* nothing online, and already where asked */
+		op_free(&op);
+		return 0;
+	}
+
+	if (is_kmem(op.driver)) {
+		/* refuse up front what cannot work, before changing anything */
+		for (i = 0; i < op.nr; i++) {
+			char buf[8];
+
+			if (op.blk[i].present &&
+			    op.blk[i].state != SPM_BLOCK_OFFLINE &&
+			    read_attr(op.ctx, buf, sizeof(buf),
+				      MEM_DIR "/memory%lu/removable",
+				      op.blk[i].id) >= 0 &&
+			    !strcmp(buf, "0")) {
+				rc = spm_set_error(
+					op.ctx, -EPERM,
+					"%s: memory%lu is not removable (a kernel without CONFIG_MEMORY_HOTREMOVE cannot offline it)",
+					op.dev, op.blk[i].id);
+				goto out;
+			}
+		}
+		for (i = op.nr; i-- > 0;) {
+			struct blk *b = &op.blk[i];
+
+			if (!b->present || b->state == SPM_BLOCK_OFFLINE)
+				continue;
+			rc = do_offline_block(&op, b, NULL);
+			if (rc < 0)
+				goto fail;
+		}
+		if (to_devdax) {
+			rc = do_unbind(&op);
+			if (rc < 0)
+				goto fail;
+		}
+	}
+	if (to_devdax) {
+		rc = do_bind(&op, "device_dax");
+		if (rc < 0)
+			goto fail;
+	}
+	rc = 0;
+	goto out;
+fail:
+	rc = rollback(&op, rc);
+out:
+	return op_done(&op, rc);
+}

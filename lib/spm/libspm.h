@@ -10,8 +10,10 @@
  *  - functions that can fail return 0 or a positive count on success and a
  *    negative errno on failure; a human-readable reason naming the object and
  *    the cause is then available from spm_get_last_error();
- *  - objects are owned by the context and live until spm_refresh() or
- *    spm_unref(); walk them with get_first/get_next or the foreach macros.
+ *  - objects are owned by the context and stay at the same address until
+ *    spm_unref(): spm_refresh() updates those that still exist in place and
+ *    keeps vanished ones (stale: no longer iterated, get_next returns NULL);
+ *    walk them with get_first/get_next or the foreach macros.
  *
  * The kernel side of the contract: the SPM node series for Linux 6.12
  * (kernel-patches/), detected by /sys/devices/system/node/has_spm_memory.
@@ -44,7 +46,9 @@ int spm_set_root(struct spm_ctx *ctx, const char *root);
 const char *spm_get_root(struct spm_ctx *ctx);
 bool spm_root_is_live(struct spm_ctx *ctx);
 
-/* Drop every cached object and scan again (after a change). */
+/* Scan everything again now (after a change); objects are updated in
+ * place. Returns 0, or -errno with the reason (an unusable root, no
+ * sys/devices/system/node, unreadable /proc/iomem) in the last error. */
 int spm_refresh(struct spm_ctx *ctx);
 
 /* Logging: syslog priorities (LOG_ERR .. LOG_DEBUG); $SPM_LOG sets it too
@@ -246,6 +250,8 @@ enum spm_op_flags {
 	SPM_OP_ALLOW_SYSRAM = 1 << 1, /* online as plain SysRAM (no series) */
 	SPM_OP_TO_DEVDAX = 1 << 2,   /* offline: rebind to device_dax */
 	SPM_OP_NO_WAIT = 1 << 3,     /* do not wait for udev */
+	SPM_OP_SYSRAM = 1 << 4,      /* online: plain SysRAM (spm_node=0)
+				      * even where isolation is available */
 };
 
 /* Called once per step, before it is taken (and for a dry run instead of
@@ -265,11 +271,23 @@ struct spm_op_opts {
  * needed, set spm_node=1, bind kmem, online the blocks in the requested
  * zone and verify. On failure every block and attribute is put back as it
  * was found, and the error names what failed.
- * Returns 0 (also when already isolated: nothing is changed), -errno.
+ * Returns 0 (also when already isolated: nothing is changed, and step_fn is
+ * not called), or -errno: -EOPNOTSUPP without the series (unless
+ * SPM_OP_ALLOW_SYSRAM), -ENODEV for a vanished device, -EBUSY for a device
+ * bound to another driver, and -ENOTRECOVERABLE when the rollback itself
+ * failed (the last error then says what is left).
+ * Steps starting with "note: " report what another agent did (e.g. the
+ * kernel's auto_online_blocks policy onlined a block first); all others
+ * are changes. Afterwards the context is refreshed (spm_refresh()), so
+ * getters on dax show the new state; dax stays valid.
  */
 int spm_dax_online(struct spm_dax *dax, const struct spm_op_opts *opts);
-/* Offline the device's blocks (migrating their pages); with
- * SPM_OP_TO_DEVDAX also unbind kmem and bind device_dax. */
+/* Offline the device's blocks from the top (migrating their pages); with
+ * SPM_OP_TO_DEVDAX also unbind kmem and bind device_dax (kmem is never
+ * unbound while a block is online). A block the kernel cannot offline
+ * (-EBUSY: pinned or unmovable pages) is named, with the likely reason,
+ * and the blocks already offlined are onlined again. Same returns, steps
+ * and refresh as spm_dax_online(); spm_node is left as it is. */
 int spm_dax_offline(struct spm_dax *dax, const struct spm_op_opts *opts);
 
 /* ------------------------------------------------------------------ */
@@ -290,9 +308,13 @@ int spm_nodemask_format(const struct spm_nodemask *mask, char *buf,
 			size_t len);
 /*
  * Parse a node list in numactl's syntax: "2", "0-3,5", "all" (every node
- * with memory), "spm" (every SPM node), "!1" (inverse), "+1" is not
- * accepted. Nodes are checked against the current sysfs, not a snapshot.
- * Returns 0 or -EINVAL with the offending token in the last error.
+ * with memory), "spm" (every SPM node), "!1" (every node with memory but
+ * those listed); "+1", whitespace and "0x" are not accepted. Nodes are
+ * checked against the current sysfs, not a snapshot: range endpoints must
+ * exist (holes inside a range are skipped). Returns 0; -EINVAL for bad
+ * syntax, a node >= SPM_MAX_NODES or an empty result, with the offending
+ * token in the last error; -ENODEV for a node that does not exist;
+ * -EOPNOTSUPP for "spm" on a kernel without the series.
  */
 int spm_nodemask_parse(struct spm_ctx *ctx, const char *str,
 		       struct spm_nodemask *mask);
@@ -319,23 +341,66 @@ int spm_set_task_policy(struct spm_ctx *ctx, const struct spm_nodemask *mask);
 /* ------------------------------------------------------------------ */
 
 struct spm_config;
+struct spm_rule;
 
 enum spm_action {
-	SPM_ACTION_NONE = 0,
+	SPM_ACTION_NONE = 0,	/* no rule matched: leave the device alone */
 	SPM_ACTION_ISOLATE,	/* SPM node, zone per rule */
 	SPM_ACTION_DEVDAX,	/* keep or return to device_dax */
 	SPM_ACTION_SYSRAM,	/* plain SysRAM, only when asked by name */
+	SPM_ACTION_IGNORE,	/* a rule says: leave the device alone */
 };
 
-/* Parse /etc/spm/spm.conf and /etc/spm/conf.d/*.conf under the root, or
- * one file when path is not NULL. On error -EINVAL and every problem is
- * reported as "file:line: what is wrong" through the log and the last
- * error. */
+/* "isolate", "devdax", "sysram", "ignore", or "none". */
+const char *spm_action_get_name(enum spm_action action);
+
+/*
+ * Parse /etc/spm/spm.conf and then every /etc/spm/conf.d/NAME.conf in
+ * lexical order, under the context root; or only the file path (a plain
+ * path, not under the root) when path is not NULL. A missing spm.conf is an
+ * empty configuration. On any problem -EINVAL, *config stays NULL, every
+ * problem is logged as "file:line: what is wrong" and the last error names
+ * the first. See spm.conf(5).
+ */
 int spm_config_load(struct spm_ctx *ctx, const char *path,
 		    struct spm_config **config);
 void spm_config_free(struct spm_config *config);
+
+/* Called once per problem, in file and line order; line is 0 for a
+ * problem with the whole file (unreadable, too large). */
+typedef void (*spm_config_problem_fn)(void *userdata, const char *file,
+				      int line, const char *message);
+/* Validate the same files as spm_config_load without keeping them.
+ * Returns the number of problems (0: valid) or -ENOMEM. */
+int spm_config_check(struct spm_ctx *ctx, const char *path,
+		     spm_config_problem_fn fn, void *userdata);
+
+/* The rules in the order they are tried. */
+struct spm_rule *spm_rule_get_first(struct spm_config *config);
+struct spm_rule *spm_rule_get_next(struct spm_rule *rule);
+#define spm_rule_foreach(config, r)                                          \
+	for (r = spm_rule_get_first(config); r != NULL;                      \
+	     r = spm_rule_get_next(r))
+const char *spm_rule_get_name(struct spm_rule *rule); /* NULL if unnamed */
+const char *spm_rule_get_location(struct spm_rule *rule); /* "file:line" */
+/* What it matches, e.g. "range 0x100000000-0x13fffffff, node 2". */
+const char *spm_rule_get_match(struct spm_rule *rule);
+enum spm_action spm_rule_get_action(struct spm_rule *rule);
+enum spm_zone spm_rule_get_zone(struct spm_rule *rule);
+
+/*
+ * The first rule that matches the device, or NULL in *rule when none does.
+ * Returns 0, or -EACCES / -ENODATA (last error says which rule and key)
+ * when a rule cannot be decided because an identity the rule needs is
+ * unreadable (physical address without root, a memdev serial); rules
+ * after it are then not tried, because they might not be meant for the
+ * device, and the caller must leave the device alone.
+ */
+int spm_config_match_rule(struct spm_config *config, struct spm_dax *dax,
+			  struct spm_rule **rule);
 /* The action and zone for a device, and the rule that matched ("file:line")
- * or NULL when no rule matched (the device is left alone). */
+ * or NULL when no rule matched or none could be decided (the device is left
+ * alone). zone and rule may be NULL. */
 enum spm_action spm_config_match(struct spm_config *config,
 				 struct spm_dax *dax, enum spm_zone *zone,
 				 const char **rule);

@@ -1,0 +1,76 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# spmctl doctor: the expected findings and exit status for every fixture.
+. "$(dirname "$0")/common.sh"
+
+run hmem-kmem-offline doctor
+expect_rc 6 "doctor hmem-kmem-offline"
+expect_in "$out" "dax0.0: problem: bound to kmem but all 8 memory blocks are offline; fix: spmctl online dax0.0" "offline"
+expect_in "$out" "1 problem found" "summary"
+
+run online-movable doctor
+expect_rc 0 "doctor online-movable"
+expect_in "$out" "dax0.0: ok: isolated on SPM node 2 (8 blocks online Movable)" "isolated"
+expect_in "$out" "node2: ok: SPM node: isolated" "node2"
+expect_in "$out" "no problems found" "summary"
+
+run cxl-ram-region doctor
+expect_rc 0 "doctor cxl"
+expect_not_in "$out" "Soft Reserved" "a CXL region needs no Soft Reserved range"
+
+run devdax-idle doctor
+expect_rc 0 "doctor devdax-idle"
+expect_in "$out" "dax0.0: note: left as devdax" "devdax note"
+
+run mixed-zones doctor
+expect_rc 6 "doctor mixed-zones"
+expect_in "$out" "kernel: note: memhp_default_state=online onlines hot-added memory before userspace" "race note"
+expect_in "$out" "dax0.0: problem: node 2 came up as SysRAM: memhp_default_state=online won the race" "race"
+expect_in "$out" "fix: boot with dax_hmem.spm_node=1" "race fix"
+expect_in "$out" "dax0.0: problem: 2 of 8 online blocks are in ZONE_NORMAL" "normal"
+expect_in "$out" "spmctl offline dax0.0 && spmctl online dax0.0 --zone movable" "normal fix"
+expect_in "$out" "node2: problem: SysRAM node holding dax0.0's memory" "node2"
+
+run no-series doctor
+expect_rc 6 "doctor no-series"
+expect_in "$out" "kernel: problem: no SPM node series" "no series"
+expect_in "$out" "spmctl online --allow-sysram" "no series fix"
+expect_in "$out" "online as SysRAM on node 2: the kernel has no SPM node series" "sysram"
+
+run no-series doctor --json
+expect_rc 6 "doctor --json"
+expect_in "$out" '"problems": 4' "json problem count"
+expect_in "$out" '"severity": "problem"' "json severity"
+
+# A range that nothing turned into a dax device, an unaligned range and a
+# dax range the firmware did not mark: built from the offline fixture.
+cp -a "$SPM_FIXTURES/hmem-kmem-offline" "$tmp/odd"
+cat >>"$tmp/odd/proc/iomem" <<'IOMEM'
+200000000-23fffffff : Soft Reserved
+IOMEM
+echo 0x104000000 >"$tmp/odd/sys/devices/platform/hmem.0/dax0.0/resource"
+echo 1006632960 >"$tmp/odd/sys/devices/platform/hmem.0/dax0.0/size"
+sed -i 's/^100000000-13fffffff : Soft Reserved/0f0000000-0ffffffff : Soft Reserved/;s/^  100000000-13fffffff : dax0.0/  104000000-13bffffff : dax1.0/' "$tmp/odd/proc/iomem"
+run "$tmp/odd" doctor
+expect_rc 6 "doctor odd"
+expect_in "$out" "range 0x200000000: problem: Soft Reserved range of 1.00 GiB has no dax device" "range without dax"
+expect_in "$out" "dax0.0: note: its range is not inside a Soft Reserved range" "not soft reserved"
+expect_in "$out" "dax0.0: note: 64.00 MiB of 960.00 MiB lost to memory-block alignment (128.00 MiB blocks, range start not block-aligned)" "alignment"
+
+# Without root, addresses are hidden: reported as unknown, no crash.
+cp -a "$SPM_FIXTURES/hmem-kmem-offline" "$tmp/user"
+sed -i 's/^\( *\)[0-9a-f]*-[0-9a-f]* :/\100000000-00000000 :/' "$tmp/user/proc/iomem"
+rm "$tmp/user/sys/devices/platform/hmem.0/dax0.0/resource"
+run "$tmp/user" doctor
+expect_rc 0 "doctor as user"
+expect_in "$out" "dax0.0: note: bound to kmem but its memory blocks cannot be found" "hidden"
+run "$tmp/user" list -j
+expect_rc 0 "list as user"
+expect_not_in "$out" '"start": 4294967296' "no start when hidden"
+run "$tmp/user" list
+expect_in "$out" "(addresses hidden: needs root)" "hidden text"
+
+run online-movable doctor --help
+expect_rc 0 "doctor --help"
+expect_in "$out" "usage: spmctl doctor" "doctor help"
+finish

@@ -1,0 +1,117 @@
+#!/bin/bash
+# Build a test kernel from Debian's linux-source-6.12 tarball.
+#
+#   build-kernel.sh patched   tarball + kernel-patches/series + test.config
+#   build-kernel.sh vanilla   tarball + test.config (the comparison kernel)
+#
+# Output: $WORK/<flavour>-<key>/{bzImage,vmlinux,hdr/,selftests/,src/}
+# and a symlink $WORK/<flavour> to it. The source tree is kept next to the
+# build so that the series' selftests and regressions are built from it.
+# SPM_CCACHE=auto|1|0 decides whether to compile through ccache (below).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+flavour=${1:?usage: build-kernel.sh patched|vanilla}
+case "$flavour" in patched|vanilla) ;; *) die "unknown flavour $flavour" ;; esac
+
+ensure_packages $VM_PACKAGES
+[ -f "$TARBALL" ] || die "no kernel tarball at $TARBALL"
+
+key=$(flavour_key "$flavour")
+out=$WORK/$flavour-$key
+if [ -f "$out/.done" ]; then
+	log "$flavour kernel up to date ($out)"
+	ln -sfn "$out" "$WORK/$flavour"
+	exit 0
+fi
+rm -rf "$out"
+mkdir -p "$out"
+src=$out/src
+bld=$out/build
+
+log "unpacking $(basename "$TARBALL") ($(kernel_pkg_version)) for $flavour"
+mkdir -p "$src"
+tar -xf "$TARBALL" -C "$src" --strip-components=1
+
+if [ "$flavour" = patched ]; then
+	n=0
+	while read -r p; do
+		n=$((n + 1))
+		[ -f "$p" ] || die "series names $(basename "$p"), which does not exist"
+		if ! patch -d "$src" -p1 --batch --forward --quiet <"$p" \
+			>"$out/patch.log" 2>&1; then
+			cat "$out/patch.log" >&2
+			die "patch $n ($(basename "$p")) does not apply to linux-source-6.12 $(kernel_pkg_version); the series needs a rebase"
+		fi
+		if grep -q 'offset\|fuzz' "$out/patch.log"; then
+			log "note: $(basename "$p") applied with: $(grep -m1 -o 'with fuzz.*\|offset [0-9-]* lines' "$out/patch.log")"
+		fi
+	done < <(series_files)
+	[ "$n" -gt 0 ] || die "kernel-patches/series lists no patches"
+	log "applied $n patches"
+fi
+
+# ccache only pays when its cache is warm: cold, it costs about +45% on
+# this build. So "auto" (the default) uses it only when $WORK/ccache already
+# holds a cache; SPM_CCACHE=1 forces it (and so fills the cache).
+cc=gcc
+export CCACHE_DIR=${CCACHE_DIR:-$WORK/ccache}
+case "${SPM_CCACHE:-auto}" in
+1) cc="ccache gcc" ;;
+auto) [ -n "$(ls -A "$CCACHE_DIR" 2>/dev/null)" ] && cc="ccache gcc" ;;
+esac
+
+log "configuring ($flavour): tinyconfig + test.config"
+make -s -C "$src" O="$bld" CC="$cc" tinyconfig >/dev/null
+"$src/scripts/kconfig/merge_config.sh" -m -O "$bld" "$bld/.config" \
+	"$PATCH_DIR/test.config" >"$out/merge.log" 2>&1
+make -s -C "$src" O="$bld" CC="$cc" olddefconfig >/dev/null
+
+# Every line of the fragment must survive olddefconfig, or the test kernel
+# is not the kernel we think it is. The vanilla tree has no SPM_* symbols.
+bad=0
+while read -r line; do
+	case "$line" in
+	CONFIG_*=*) sym=${line%%=*} ;;
+	'# CONFIG_'*' is not set') sym=${line#\# }; sym=${sym%% *} ;;
+	*) continue ;;
+	esac
+	if [ "$flavour" = vanilla ] && [[ $sym == CONFIG_SPM_NODE* ]]; then
+		continue
+	fi
+	if ! grep -qxF "$line" "$bld/.config"; then
+		echo "config: wanted '$line', got '$(grep -E "^$sym=|^# $sym is" "$bld/.config" || echo unset)'" >&2
+		bad=1
+	fi
+done <"$PATCH_DIR/test.config"
+[ $bad = 0 ] || die "test.config did not apply cleanly to the $flavour kernel"
+
+log "building $flavour bzImage with -j$JOBS (cold: ~10 min on 2 cores)"
+start=$SECONDS
+if ! make -s -C "$src" O="$bld" CC="$cc" -j"$JOBS" bzImage \
+	>"$out/build.log" 2>&1; then
+	tail -40 "$out/build.log" >&2
+	die "$flavour kernel build failed (log: $out/build.log)"
+fi
+log "$flavour kernel built in $((SECONDS - start)) s"
+if grep -E 'warning:' "$out/build.log" | grep -v '^scripts/' >"$out/warnings.log"; then
+	log "compiler warnings in $flavour build:"
+	cat "$out/warnings.log" >&2
+fi
+
+make -s -C "$src" O="$bld" headers_install INSTALL_HDR_PATH="$out/hdr" \
+	>/dev/null
+
+cp "$bld/arch/x86/boot/bzImage" "$bld/vmlinux" "$out/"
+cp "$bld/usr/gen_init_cpio" "$out/"
+cp "$bld/.config" "$out/config"
+
+# Userspace tests that come from the kernel tree itself.
+"$VM_DIR/build-selftests.sh" "$flavour" "$out"
+
+# Keep what the harness needs; the object tree is large but makes the next
+# build of the same key unnecessary, so it goes.
+rm -rf "$bld"
+touch "$out/.done"
+ln -sfn "$out" "$WORK/$flavour"
+log "$flavour kernel ready: $out"

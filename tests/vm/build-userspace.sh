@@ -1,0 +1,22 @@
+#!/bin/bash
+# Build spmctl and libspm for the VM and stage them as `meson install`
+# lays them out, under $WORK/userspace/dest.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ensure_packages meson ninja-build pkg-config gcc libnuma-dev libdaxctl-dev \
+	libcxl-dev libudev-dev libkmod-dev libjson-c-dev
+b=$WORK/userspace/build
+dest=$WORK/userspace/dest
+if [ ! -f "$b/build.ninja" ]; then
+	rm -rf "$b"
+	meson setup "$b" "$TOP" --prefix=/usr --buildtype=release \
+		-Dtests=false >"$WORK/userspace.log" 2>&1 ||
+		{ cat "$WORK/userspace.log" >&2; die "meson setup failed"; }
+fi
+ninja -C "$b" >>"$WORK/userspace.log" 2>&1 ||
+	{ tail -30 "$WORK/userspace.log" >&2; die "spmctl build failed"; }
+rm -rf "$dest"
+DESTDIR=$dest meson install -C "$b" --no-rebuild >>"$WORK/userspace.log" 2>&1 ||
+	die "meson install failed"
+log "spmctl staged in $dest"

@@ -1,0 +1,82 @@
+# shellcheck shell=bash
+# Common settings for the VM harness. Sourced, not run.
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$VM_DIR/../.." && pwd)
+PATCH_DIR=$TOP/kernel-patches
+TARBALL=${SPM_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+# Build products live outside the repository (never committed). Each kernel
+# flavour is keyed by a hash of everything that goes into it, so a stale
+# build is never reused and an unchanged one is not rebuilt.
+WORK=${SPM_VM_WORK:-/var/tmp/spmctl-vm}
+JOBS=${JOBS:-$(nproc)}
+
+log() { printf '[vm %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf '[vm] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Packages the harness needs on Debian bookworm. Installed only when one is
+# missing, so a warm machine pays nothing.
+VM_PACKAGES="linux-source-6.12 qemu-system-x86 busybox-static build-essential
+bc bison flex libelf-dev libssl-dev cpio xz-utils python3 numactl daxctl
+libnuma-dev ccache rsync"
+
+ensure_packages() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing: ${missing[*]}"
+	if [ "$(id -u)" != 0 ]; then
+		die "missing packages (${missing[*]}); run as root or install them"
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" >/dev/null
+}
+
+kernel_pkg_version() {
+	dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || echo unknown
+}
+
+# The series files, in order, as named by kernel-patches/series.
+series_files() {
+	local f
+	[ -f "$PATCH_DIR/series" ] || return 0
+	while read -r f; do
+		case "$f" in ''|'#'*) continue ;; esac
+		printf '%s\n' "$PATCH_DIR/$f"
+	done <"$PATCH_DIR/series"
+}
+
+# Hash of what a flavour's build depends on.
+flavour_key() {
+	local flavour=$1
+	{
+		echo "$flavour"
+		kernel_pkg_version
+		stat -c '%s %Y' "$TARBALL"
+		cat "$PATCH_DIR/test.config" "$VM_DIR/build-kernel.sh"
+		if [ "$flavour" = patched ]; then
+			series_files | xargs -r cat
+		fi
+	} | sha256sum | cut -c1-16
+}
+
+# Scenarios: name -> "flavour memmap timeout-seconds extra-cmdline" ("-" for
+# none). scenario (c) is the only one without an SPM node.
+SCENARIOS="spm-boot spm-runtime no-spm vanilla regress spmctl"
+scenario_spec() {
+	case "$1" in
+	spm-boot) echo "patched yes 1200 dax_hmem.spm_node=1 memhp_default_state=online_movable" ;;
+	spm-runtime) echo "patched yes 1200 memhp_default_state=offline" ;;
+	no-spm) echo "patched no 900 -" ;;
+	vanilla) echo "vanilla yes 900 memhp_default_state=offline" ;;
+	regress) echo "patched yes 1200 dax_hmem.spm_node=1 memhp_default_state=online_movable" ;;
+	spmctl) echo "patched yes 900 memhp_default_state=offline" ;;
+	demo-patched) echo "patched yes 900 memhp_default_state=offline" ;;
+	demo-vanilla) echo "vanilla yes 900 memhp_default_state=offline" ;;
+	*) die "unknown scenario $1" ;;
+	esac
+}

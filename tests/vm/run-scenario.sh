@@ -1,0 +1,58 @@
+#!/bin/bash
+# Boot one scenario under QEMU (TCG) and keep its logs:
+#   run-scenario.sh NAME [OUTDIR]
+# The machine is the contract's test topology: q35, 2 sockets, nodes 0 and 1
+# with a CPU and 1 GiB each, node 2 memory-only with 1 GiB at 4 GiB, which
+# memmap= retypes as Soft Reserved (scenario no-spm leaves it plain RAM).
+# Logs: OUTDIR/console.log (ttyS0, the kernel console) and
+# OUTDIR/results.log (ttyS1, the test protocol of init.sh).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+name=$1
+outdir=${2:-$WORK/results/$name}
+read -r flavour memmap timeout_s extra < <(scenario_spec "$name")
+mkdir -p "$outdir"
+rm -f "$outdir"/*.log
+
+initrd=$WORK/initramfs-$flavour.cpio.gz
+[ -f "$initrd" ] || die "no initramfs $initrd (run mkinitramfs.sh first)"
+cmdline="console=ttyS0 panic=-1 spmvm=$name"
+[ "$memmap" = yes ] && cmdline="$cmdline memmap=1G%4G-1+0xefffffff"
+[ "$extra" = - ] || cmdline="$cmdline $extra"
+echo "$cmdline" >"$outdir/cmdline"
+
+# -icount makes guest time count instructions (used by the benchmark).
+icount=()
+[ -n "${SPM_ICOUNT:-}" ] && icount=(-icount "$SPM_ICOUNT")
+
+# SPM_LIVE=1 streams the results port to the terminal as well (the demo).
+if [ "${SPM_LIVE:-0}" = 1 ]; then
+	results_serial=stdio
+	results_sink="tee $outdir/results.log"
+else
+	results_serial=file:$outdir/results.log
+	results_sink=cat
+fi
+
+start=$SECONDS
+rc=0
+timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
+	-machine q35 -cpu max -smp 2,sockets=2,cores=1,threads=1 -m 3G \
+	"${icount[@]}" \
+	-object memory-backend-ram,id=m0,size=1G \
+	-object memory-backend-ram,id=m1,size=1G \
+	-object memory-backend-ram,id=m2,size=1G \
+	-numa node,nodeid=0,memdev=m0 \
+	-numa node,nodeid=1,memdev=m1 \
+	-numa node,nodeid=2,memdev=m2 \
+	-numa cpu,node-id=0,socket-id=0 -numa cpu,node-id=1,socket-id=1 \
+	-kernel "$WORK/$flavour/bzImage" -initrd "$initrd" \
+	-append "$cmdline" \
+	-display none -monitor none -no-reboot \
+	-serial "file:$outdir/console.log" \
+	-serial "$results_serial" \
+	</dev/null 2>"$outdir/qemu.log" | $results_sink || rc=$?
+echo "$rc" >"$outdir/qemu.rc"
+echo "$((SECONDS - start))" >"$outdir/seconds"
+log "scenario $name: qemu rc=$rc in $((SECONDS - start)) s"
