@@ -29,7 +29,7 @@ static const char doctor_usage[] =
 	"  -j, --json  print the findings as one JSON object\n"
 	"  -h, --help  show this help\n"
 	"\n"
-	"Exit status 0 when nothing needs fixing, 6 when problems were found.\n";
+	"Exit status 0 when nothing needs fixing, 6 when there are problems.\n";
 
 enum severity { SEV_OK, SEV_NOTE, SEV_PROBLEM };
 
@@ -107,8 +107,8 @@ static void check_kernel(struct doctor *dr)
 	char why[64];
 
 	if (!spm_kernel_has_spm(ctx)) {
-		finding(dr, "kernel", spm_dax_get_first(ctx) ? SEV_PROBLEM
-							      : SEV_NOTE,
+		finding(dr, "kernel",
+			spm_dax_get_first(ctx) ? SEV_PROBLEM : SEV_NOTE,
 			"boot the kernel with the SPM node series, or use "
 			"'spmctl online --allow-sysram' for plain SysRAM",
 			"no SPM node series (no "
@@ -175,7 +175,7 @@ static void check_soft_reserved(struct doctor *dr, struct spm_dax *dax)
 	/* A CXL region is SPM by construction, Soft Reserved or not. */
 	if (spm_dax_get_cxl_region(dax))
 		return;
-	spm_range_foreach(dr->ctx, r) {
+	spm_range_foreach (dr->ctx, r) {
 		const char *rd = spm_range_get_dax_devname(r);
 
 		if (rd && !strcmp(rd, name))
@@ -219,10 +219,10 @@ static void check_dax(struct doctor *dr, struct spm_dax *dax)
 	if (!strcmp(state, "unbound") || !strcmp(state, "other")) {
 		snprintf(fix, sizeof(fix), "spmctl online %s", name);
 		finding(dr, name, SEV_NOTE, fix, "%s",
-			!strcmp(state, "unbound")
-				? "bound to no driver: its memory is unused"
-				: "bound to another driver than kmem or "
-				  "device_dax");
+			!strcmp(state, "unbound") ?
+				"bound to no driver: its memory is unused" :
+				"bound to another driver than kmem or "
+				"device_dax");
 		return;
 	}
 	if (!strcmp(state, "unknown")) {
@@ -235,8 +235,9 @@ static void check_dax(struct doctor *dr, struct spm_dax *dax)
 		if (!spm_kernel_has_spm(ctx)) {
 			finding(dr, name, SEV_PROBLEM,
 				"boot the kernel with the SPM node series",
-				"online as SysRAM on node %d: the kernel has no "
-				"SPM node series, any allocation may land there",
+				"online as SysRAM on node %d: the kernel has "
+				"no SPM node series, any allocation may land "
+				"there",
 				node);
 		} else if (auto_online_race(ctx, why, sizeof(why))) {
 			snprintf(fix, sizeof(fix),
@@ -247,7 +248,8 @@ static void check_dax(struct doctor *dr, struct spm_dax *dax)
 				 name, name);
 			finding(dr, name, SEV_PROBLEM, fix,
 				"node %d came up as SysRAM: %s won the race "
-				"and onlined the blocks before spm_node was set",
+				"and onlined the blocks before spm_node was "
+				"set",
 				node, why);
 		} else {
 			snprintf(fix, sizeof(fix),
@@ -282,9 +284,9 @@ static void check_dax(struct doctor *dr, struct spm_dax *dax)
 	if (s.unremovable)
 		finding(dr, name, SEV_PROBLEM,
 			"use a kernel with CONFIG_MEMORY_HOTREMOVE",
-			"%lu memory blocks are not removable: they can never "
-			"be offlined",
-			s.unremovable);
+			"%lu of %lu memory blocks are not removable: they "
+			"can never be offlined",
+			s.unremovable, s.count);
 	if (!strcmp(state, "isolated") && !s.normal && !s.unremovable)
 		finding(dr, name, SEV_OK, NULL,
 			"isolated on SPM node %d (%lu blocks online Movable)",
@@ -297,7 +299,7 @@ static void check_ranges(struct doctor *dr)
 	struct spm_range *r;
 	char obj[64], sz[32];
 
-	spm_range_foreach(dr->ctx, r) {
+	spm_range_foreach (dr->ctx, r) {
 		if (spm_range_get_dax_devname(r))
 			continue;
 		if (spm_range_get_size(r))
@@ -310,9 +312,9 @@ static void check_ranges(struct doctor *dr)
 			"region), then spmctl online",
 			"Soft Reserved range of %s has no dax device: the "
 			"memory is unused",
-			spm_range_get_size(r)
-				? spmctl_size(spm_range_get_size(r), sz)
-				: "unknown size");
+			spm_range_get_size(r) ?
+				spmctl_size(spm_range_get_size(r), sz) :
+				"unknown size");
 	}
 }
 
@@ -326,7 +328,7 @@ static void check_node(struct doctor *dr, struct spm_node *n)
 	snprintf(obj, sizeof(obj), "node%d", spm_node_get_id(n));
 	spmctl_node_blocks(n, &s);
 	/* hot-added memory of a dax device, onlined on this node */
-	spm_node_block_foreach(n, b)
+	spm_node_block_foreach (n, b)
 		if (spm_block_get_dax(b) &&
 		    spm_block_get_state(b) == SPM_BLOCK_ONLINE) {
 			dax = spm_block_get_dax(b);
@@ -406,24 +408,26 @@ int cmd_doctor(int argc, char **argv, struct spm_ctx *ctx)
 
 	check_kernel(&dr);
 	check_ranges(&dr);
-	spm_dax_foreach(ctx, dax)
+	spm_dax_foreach (ctx, dax)
 		check_dax(&dr, dax);
-	spm_node_foreach(ctx, n)
+	spm_node_foreach (ctx, n)
 		check_node(&dr, n);
 
 	if (dr.json) {
 		top = json_object_new_object();
 		if (top) {
-			json_object_object_add(top, "problems",
-					       json_object_new_int(dr.problems));
+			json_object_object_add(
+				top, "problems",
+				json_object_new_int(dr.problems));
 			json_object_object_add(top, "notes",
 					       json_object_new_int(dr.notes));
 			json_object_object_add(top, "findings", dr.findings);
 			printf("%s\n",
 			       json_object_to_json_string_ext(
-				       top, JSON_C_TO_STRING_PRETTY |
-						    JSON_C_TO_STRING_SPACED |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
+				       top,
+				       JSON_C_TO_STRING_PRETTY |
+					       JSON_C_TO_STRING_SPACED |
+					       JSON_C_TO_STRING_NOSLASHESCAPE));
 			json_object_put(top);
 		} else {
 			json_object_put(dr.findings);

@@ -40,8 +40,8 @@ static const char list_usage[] =
 
 const char *spmctl_size(uint64_t bytes, char *buf)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB",
-					     "PiB", "EiB" };
+	static const char *const units[] = { "KiB", "MiB", "GiB",
+					     "TiB", "PiB", "EiB" };
 	double v = (double)bytes;
 	int u = -1;
 
@@ -102,7 +102,7 @@ void spmctl_dax_blocks(struct spm_dax *dax, struct spmctl_blocks *s)
 	struct spm_block *b;
 
 	memset(s, 0, sizeof(*s));
-	spm_dax_block_foreach(dax, b)
+	spm_dax_block_foreach (dax, b)
 		spmctl_blocks_add(s, b);
 }
 
@@ -111,7 +111,7 @@ void spmctl_node_blocks(struct spm_node *node, struct spmctl_blocks *s)
 	struct spm_block *b;
 
 	memset(s, 0, sizeof(*s));
-	spm_node_block_foreach(node, b)
+	spm_node_block_foreach (node, b)
 		spmctl_blocks_add(s, b);
 }
 
@@ -136,7 +136,7 @@ static int dax_node(struct spm_dax *dax)
 {
 	struct spm_block *b;
 
-	spm_dax_block_foreach(dax, b)
+	spm_dax_block_foreach (dax, b)
 		if (spm_block_get_node(b) >= 0)
 			return spm_block_get_node(b);
 	return spm_dax_get_target_node(dax);
@@ -270,7 +270,7 @@ static struct json_object *ranges_json(struct spm_ctx *ctx,
 
 	if (!a)
 		return NULL;
-	spm_range_foreach(ctx, range) {
+	spm_range_foreach (ctx, range) {
 		r = json_object_new_object();
 		if (!r)
 			break;
@@ -297,7 +297,7 @@ static struct json_object *hmem_json(struct spm_ctx *ctx,
 
 	if (!a)
 		return NULL;
-	spm_hmem_foreach(ctx, h) {
+	spm_hmem_foreach (ctx, h) {
 		r = json_object_new_object();
 		if (!r)
 			break;
@@ -322,7 +322,7 @@ static struct json_object *cxl_json(struct spm_ctx *ctx,
 
 	if (!a)
 		return NULL;
-	spm_cxl_region_foreach(ctx, reg) {
+	spm_cxl_region_foreach (ctx, reg) {
 		r = json_object_new_object();
 		if (!r)
 			break;
@@ -340,8 +340,7 @@ static struct json_object *cxl_json(struct spm_ctx *ctx,
 			     json_object_new_string(
 				     spm_cxl_region_get_dax_region(reg)));
 		m = json_object_new_array();
-		for (i = 0; m && i < spm_cxl_region_get_num_memdevs(reg);
-		     i++) {
+		for (i = 0; m && i < spm_cxl_region_get_num_memdevs(reg); i++) {
 			md = json_object_new_object();
 			if (!md)
 				break;
@@ -371,12 +370,13 @@ static struct json_object *dax_json(struct spm_ctx *ctx,
 
 	if (!a)
 		return NULL;
-	spm_dax_foreach(ctx, dax) {
+	spm_dax_foreach (ctx, dax) {
 		r = json_object_new_object();
 		if (!r)
 			break;
 		spmctl_dax_blocks(dax, &s);
-		jadd(r, "dev", json_object_new_string(spm_dax_get_devname(dax)));
+		jadd(r, "dev",
+		     json_object_new_string(spm_dax_get_devname(dax)));
 		if (spm_dax_get_hmem(dax))
 			jadd(r, "hmem",
 			     json_object_new_string(spm_dax_get_hmem(dax)));
@@ -419,18 +419,19 @@ static struct json_object *nodes_json(struct spm_ctx *ctx,
 
 	if (!a)
 		return NULL;
-	spm_node_foreach(ctx, n) {
+	spm_node_foreach (ctx, n) {
 		r = json_object_new_object();
 		if (!r)
 			break;
 		spmctl_node_blocks(n, &s);
 		jadd(r, "node", json_object_new_int(spm_node_get_id(n)));
 		jadd(r, "type",
-		     json_object_new_string(
-			     spm_node_is_spm(n) ? "spm"
-			     : spm_node_has_memory(n) ? "sysram"
-						      : "memoryless"));
-		jadd(r, "has_cpu", json_object_new_boolean(spm_node_has_cpu(n)));
+		     json_object_new_string(spm_node_is_spm(n) ? "spm" :
+					    spm_node_has_memory(n) ?
+								 "sysram" :
+								 "memoryless"));
+		jadd(r, "has_cpu",
+		     json_object_new_boolean(spm_node_has_cpu(n)));
 		if (spm_node_get_cpulist(n)[0])
 			jadd(r, "cpulist",
 			     json_object_new_string(spm_node_get_cpulist(n)));
@@ -440,9 +441,10 @@ static struct json_object *nodes_json(struct spm_ctx *ctx,
 			jadd(r, "memory_tier",
 			     json_object_new_int(spm_node_get_memory_tier(n)));
 		d = json_object_new_object();
-		spm_node_foreach(ctx, to) {
+		spm_node_foreach (ctx, to) {
 			char key[16];
-			int dist = spm_node_get_distance(n, spm_node_get_id(to));
+			int dist =
+				spm_node_get_distance(n, spm_node_get_id(to));
 
 			if (!d || dist < 0)
 				continue;
@@ -478,14 +480,15 @@ static struct json_object *blocks_array_json(struct spm_ctx *ctx,
 
 	if (!a)
 		return NULL;
-	spm_block_foreach(ctx, b) {
+	spm_block_foreach (ctx, b) {
 		r = json_object_new_object();
 		if (!r)
 			break;
 		jadd(r, "id", json_object_new_uint64(spm_block_get_id(b)));
 		jadd(r, "start", jaddr(o, spm_block_get_start(b)));
 		jadd(r, "state",
-		     json_object_new_string(state_name(spm_block_get_state(b))));
+		     json_object_new_string(
+			     state_name(spm_block_get_state(b))));
 		if (spm_block_get_zone(b))
 			jadd(r, "zone",
 			     json_object_new_string(spm_block_get_zone(b)));
@@ -498,11 +501,12 @@ static struct json_object *blocks_array_json(struct spm_ctx *ctx,
 			     json_object_new_boolean(
 				     spm_block_is_removable(b)));
 		if (spm_block_get_node(b) >= 0)
-			jadd(r, "node", json_object_new_int(spm_block_get_node(b)));
+			jadd(r, "node",
+			     json_object_new_int(spm_block_get_node(b)));
 		if (spm_block_get_dax(b))
 			jadd(r, "dax",
-			     json_object_new_string(
-				     spm_dax_get_devname(spm_block_get_dax(b))));
+			     json_object_new_string(spm_dax_get_devname(
+				     spm_block_get_dax(b))));
 		json_object_array_add(a, r);
 	}
 	return a;
@@ -524,10 +528,11 @@ static int list_json(struct spm_ctx *ctx, const struct list_opts *o)
 	if (o->show & LIST_BLOCKS)
 		rc |= jadd(top, "blocks", blocks_array_json(ctx, o));
 	if (rc == 0)
-		printf("%s\n", json_object_to_json_string_ext(
-				       top, JSON_C_TO_STRING_PRETTY |
-						    JSON_C_TO_STRING_SPACED |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		printf("%s\n",
+		       json_object_to_json_string_ext(
+			       top, JSON_C_TO_STRING_PRETTY |
+					    JSON_C_TO_STRING_SPACED |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(top);
 	return rc ? -ENOMEM : 0;
 }
@@ -545,7 +550,8 @@ static void print_blocks(const char *indent, const struct spmctl_blocks *s)
 	}
 	printf(" (%lu online", s->online);
 	for (i = 0; i < s->nr_zones; i++)
-		printf("%s%lu %s", i ? ", " : ": ", s->zone_count[i], s->zone[i]);
+		printf("%s%lu %s", i ? ", " : ": ", s->zone_count[i],
+		       s->zone[i]);
 	printf("; %lu offline", s->offline);
 	if (s->going_offline)
 		printf("; %lu going-offline", s->going_offline);
@@ -566,13 +572,15 @@ static void text_kernel(struct spm_ctx *ctx)
 	       "%s\n",
 	       spm_kernel_has_spm(ctx) ? "present" : "absent",
 	       spm_kernel_has_dax_spm(ctx) ? "present" : "absent",
-	       spm_get_memory_block_size(ctx)
-		       ? spmctl_size(spm_get_memory_block_size(ctx), sz)
-		       : "unknown");
+	       spm_get_memory_block_size(ctx) ?
+		       spmctl_size(spm_get_memory_block_size(ctx), sz) :
+		       "unknown");
 	printf("  auto_online_blocks %s, memhp_default_state=%s, "
 	       "dax_hmem.spm_node=%s, online_policy %s\n",
 	       aob ? aob : "unknown", memhp ? memhp : "(unset)",
-	       hmem < 0 ? "(unset)" : hmem ? "1" : "0",
+	       hmem < 0 ? "(unset)" :
+	       hmem	? "1" :
+			  "0",
 	       policy ? policy : "unknown");
 }
 
@@ -587,7 +595,7 @@ static void text_ranges(struct spm_ctx *ctx)
 	puts("\nSoft Reserved ranges:");
 	if (!spm_range_get_first(ctx))
 		puts("  none");
-	spm_range_foreach(ctx, r) {
+	spm_range_foreach (ctx, r) {
 		if (spm_range_get_size(r))
 			printf("  %#" PRIx64 "-%#" PRIx64 "  %s",
 			       spm_range_get_start(r),
@@ -602,7 +610,7 @@ static void text_ranges(struct spm_ctx *ctx)
 	}
 	if (spm_hmem_get_first(ctx)) {
 		puts("\nhmem devices:");
-		spm_hmem_foreach(ctx, h)
+		spm_hmem_foreach (ctx, h)
 			printf("  %s  %s  numa_node %d\n",
 			       spm_hmem_get_devname(h),
 			       spmctl_size(spm_hmem_get_size(h), sz),
@@ -610,14 +618,14 @@ static void text_ranges(struct spm_ctx *ctx)
 	}
 	if (spm_cxl_region_get_first(ctx)) {
 		puts("\nCXL RAM regions:");
-		spm_cxl_region_foreach(ctx, reg) {
+		spm_cxl_region_foreach (ctx, reg) {
 			printf("  %s  %#" PRIx64 "  %s  %s",
 			       spm_cxl_region_get_devname(reg),
 			       spm_cxl_region_get_start(reg),
 			       spmctl_size(spm_cxl_region_get_size(reg), sz),
-			       spm_cxl_region_get_dax_region(reg)
-				       ? spm_cxl_region_get_dax_region(reg)
-				       : "(no dax region)");
+			       spm_cxl_region_get_dax_region(reg) ?
+				       spm_cxl_region_get_dax_region(reg) :
+				       "(no dax region)");
 			for (i = 0; i < spm_cxl_region_get_num_memdevs(reg);
 			     i++) {
 				const char *m =
@@ -646,7 +654,7 @@ static void text_devices(struct spm_ctx *ctx)
 	puts("\ndax devices:");
 	if (!spm_dax_get_first(ctx))
 		puts("  none");
-	spm_dax_foreach(ctx, dax) {
+	spm_dax_foreach (ctx, dax) {
 		spmctl_dax_blocks(dax, &s);
 		printf("  %s  %s", spm_dax_get_devname(dax),
 		       spmctl_size(spm_dax_get_size(dax), sz));
@@ -656,7 +664,8 @@ static void text_devices(struct spm_ctx *ctx)
 			printf("  %s", spm_dax_get_hmem(dax));
 		if (spm_dax_get_cxl_region(dax))
 			printf("  %s", spm_dax_get_cxl_region(dax));
-		printf("\n    mode %s", spmctl_dax_mode_name(spm_dax_get_mode(dax)));
+		printf("\n    mode %s",
+		       spmctl_dax_mode_name(spm_dax_get_mode(dax)));
 		if (spm_dax_get_target_node(dax) >= 0)
 			printf(", node %d", spm_dax_get_target_node(dax));
 		if (spm_dax_get_spm_node(dax) >= 0)
@@ -674,12 +683,12 @@ static void text_nodes(struct spm_ctx *ctx)
 	char t[32], f[32];
 
 	puts("\nnodes:");
-	spm_node_foreach(ctx, n) {
+	spm_node_foreach (ctx, n) {
 		spmctl_node_blocks(n, &s);
 		printf("  node%d  %s", spm_node_get_id(n),
-		       spm_node_is_spm(n) ? "SPM"
-		       : spm_node_has_memory(n) ? "SysRAM"
-						: "no memory");
+		       spm_node_is_spm(n)     ? "SPM" :
+		       spm_node_has_memory(n) ? "SysRAM" :
+						"no memory");
 		if (spm_node_get_cpulist(n)[0])
 			printf("  cpus %s", spm_node_get_cpulist(n));
 		else
@@ -703,7 +712,7 @@ static void text_blocks(struct spm_ctx *ctx)
 	puts("\nmemory blocks:");
 	if (!spm_block_get_first(ctx))
 		puts("  none");
-	spm_block_foreach(ctx, b) {
+	spm_block_foreach (ctx, b) {
 		printf("  memory%lu  %#" PRIx64 "  %-13s %-8s node %d",
 		       spm_block_get_id(b), spm_block_get_start(b),
 		       state_name(spm_block_get_state(b)),
@@ -712,7 +721,8 @@ static void text_blocks(struct spm_ctx *ctx)
 		if (spm_block_is_removable(b) == 0)
 			printf("  unremovable");
 		if (spm_block_get_dax(b))
-			printf("  %s", spm_dax_get_devname(spm_block_get_dax(b)));
+			printf("  %s",
+			       spm_dax_get_devname(spm_block_get_dax(b)));
 		putchar('\n');
 	}
 }

@@ -44,6 +44,17 @@ static void usage(FILE *f)
 	fputs("\nSee 'spmctl <command> --help' and spmctl(8).\n", f);
 }
 
+/* "spmctl CMD --help" works whatever the root is. */
+static bool wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -108,7 +119,8 @@ int main(int argc, char **argv)
 		spm_set_log_priority(ctx, LOG_DEBUG);
 	else if (!getenv("SPM_LOG"))
 		spm_set_log_priority(ctx, LOG_CRIT);
-	if (spm_get_last_error(ctx)[0]) {
+	if (spm_get_last_error(ctx)[0] &&
+	    !wants_help(argc - optind, argv + optind)) {
 		/* $SPM_SYSFS_ROOT is not a usable directory. */
 		spmctl_error(cmd->name, "%s", spm_get_last_error(ctx));
 		spm_unref(ctx);

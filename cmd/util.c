@@ -46,8 +46,7 @@ int spmctl_require_root(struct spm_ctx *ctx, const char *cmd)
 {
 	if (!spm_root_is_live(ctx) || geteuid() == 0)
 		return 0;
-	spmctl_error(cmd,
-		     "must be run as root (it writes to /sys/bus/dax and "
-		     "/sys/devices/system/memory)");
+	spmctl_error(cmd, "must be run as root (it writes to /sys/bus/dax and "
+			  "/sys/devices/system/memory)");
 	return SPMCTL_EXIT_PERM;
 }

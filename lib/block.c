@@ -227,7 +227,7 @@ static int assign_dax(struct spm_ctx *ctx)
 		return -ENOMEM;
 	for (i = 0; i < d->dax.n; i++) {
 		dax = d->dax.v[i];
-		/* Unknown start (non-root): no mapping rather than a wrong one. */
+		/* Unknown start (non-root): no mapping, not a wrong one. */
 		if (dax->start && dax->size)
 			v[nv++] = dax;
 	}
@@ -528,7 +528,8 @@ enum spm_block_state spm_block_get_state(struct spm_block *block)
 const char *spm_block_get_zone(struct spm_block *block)
 {
 	static const char *const zones[] = {
-		"DMA", "DMA32", "Normal", "HighMem", "Movable", "Device", "none",
+		"DMA",	   "DMA32",  "Normal", "HighMem",
+		"Movable", "Device", "none",
 	};
 	size_t i;
 

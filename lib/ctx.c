@@ -314,10 +314,11 @@ int spm_refresh(struct spm_ctx *ctx)
 	if (rc == 0)
 		rc = spm_scan_dax(ctx);
 	if (rc == 0)
-		spm_dbg(ctx, "%s: %zu ranges, %zu hmem, %zu cxl regions, "
-			"%zu dax devices, %zu nodes, %zu blocks", ctx->root,
-			ctx->disc.ranges.n, ctx->disc.hmem.n, ctx->disc.cxl.n,
-			ctx->disc.dax.n, ctx->disc.nodes.n,
+		spm_dbg(ctx,
+			"%s: %zu ranges, %zu hmem, %zu cxl regions, "
+			"%zu dax devices, %zu nodes, %zu blocks",
+			ctx->root, ctx->disc.ranges.n, ctx->disc.hmem.n,
+			ctx->disc.cxl.n, ctx->disc.dax.n, ctx->disc.nodes.n,
 			ctx->disc.blocks.n);
 	return rc;
 }

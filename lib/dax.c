@@ -211,7 +211,7 @@ struct spm_dax *spm_dax_get_by_name(struct spm_ctx *ctx, const char *devname)
 
 	if (!ctx || !devname)
 		return NULL;
-	spm_dax_foreach(ctx, dax)
+	spm_dax_foreach (ctx, dax)
 		if (!strcmp(dax->devname, devname))
 			return dax;
 	spm_set_error(ctx, -ENODEV, "%s: no such dax device", devname);

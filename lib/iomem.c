@@ -128,8 +128,8 @@ static int load_iomem(struct spm_ctx *ctx)
 
 		spm_path(ctx, path, sizeof(path), "proc/iomem");
 		return spm_set_error(ctx, rc, "%s:%d: %s", path, line,
-				     rc == -EINVAL ? "unexpected format"
-						   : strerror(-rc));
+				     rc == -EINVAL ? "unexpected format" :
+						     strerror(-rc));
 	}
 	free(d->iomem);
 	d->iomem = v;

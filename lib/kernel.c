@@ -47,7 +47,8 @@ static void cmdline_param(struct spm_disc *d, const char *tok, size_t len)
 	char val[32];
 	size_t vlen;
 
-	if (len > sizeof(memhp) - 1 && !strncmp(tok, memhp, sizeof(memhp) - 1)) {
+	if (len > sizeof(memhp) - 1 &&
+	    !strncmp(tok, memhp, sizeof(memhp) - 1)) {
 		vlen = len - (sizeof(memhp) - 1);
 		if (vlen >= sizeof(d->memhp_state))
 			vlen = sizeof(d->memhp_state) - 1;
@@ -77,7 +78,8 @@ static void parse_cmdline(struct spm_disc *d, const char *s)
 			break;
 		tok = s;
 		quoted = false;
-		while (*s && (quoted || (*s != ' ' && *s != '\t' && *s != '\n'))) {
+		while (*s &&
+		       (quoted || (*s != ' ' && *s != '\t' && *s != '\n'))) {
 			if (*s == '"')
 				quoted = !quoted;
 			s++;
@@ -100,19 +102,24 @@ int spm_scan_kernel(struct spm_ctx *ctx)
 	if (d->kernel_done)
 		return 0;
 	if (ctx->root_fd < 0)
-		return spm_set_error(ctx, -(ctx->root_errno ?: ENOENT), "%s: %s",
-				     ctx->root, strerror(ctx->root_errno ?: ENOENT));
+		return spm_set_error(ctx, -(ctx->root_errno ?: ENOENT),
+				     "%s: %s", ctx->root,
+				     strerror(ctx->root_errno ?: ENOENT));
 
 	d->has_spm = spm_exists(ctx, "sys/devices/system/node/has_spm_memory");
-	d->have_auto_online = spm_try_read_str(ctx, d->auto_online,
-				sizeof(d->auto_online),
-				"sys/devices/system/memory/auto_online_blocks") >= 0;
-	d->have_online_policy = spm_try_read_str(ctx, d->online_policy,
-				sizeof(d->online_policy),
-				"sys/module/memory_hotplug/parameters/online_policy") >= 0;
+	d->have_auto_online =
+		spm_try_read_str(
+			ctx, d->auto_online, sizeof(d->auto_online),
+			"sys/devices/system/memory/auto_online_blocks") >= 0;
+	d->have_online_policy =
+		spm_try_read_str(
+			ctx, d->online_policy, sizeof(d->online_policy),
+			"sys/module/memory_hotplug/parameters/online_policy") >=
+		0;
 	d->block_size = 0;
 	if (spm_try_read_str(ctx, buf, sizeof(buf),
-			     "sys/devices/system/memory/block_size_bytes") >= 0 &&
+			     "sys/devices/system/memory/block_size_bytes") >=
+		    0 &&
 	    spm_parse_u64(buf, 16, &bs) == 0)
 		d->block_size = bs;
 
@@ -148,7 +155,7 @@ bool spm_kernel_has_dax_spm(struct spm_ctx *ctx)
 
 	if (!ctx || spm_scan_kernel(ctx) < 0)
 		return false;
-	spm_dax_foreach(ctx, dax)
+	spm_dax_foreach (ctx, dax)
 		if (dax->spm_node >= 0)
 			return true;
 	return spm_exists(ctx, "sys/module/dax_hmem/parameters/spm_node");

@@ -47,8 +47,8 @@ void spm_vec_free(struct spm_vec *vec, void (*free_fn)(void *));
 /* One line of /proc/iomem. */
 struct spm_iomem_entry {
 	uint64_t start, end; /* inclusive; both 0 when hidden */
-	int depth;	     /* indent / 2 */
-	int parent;	     /* index of the enclosing entry, -1 at top */
+	int depth; /* indent / 2 */
+	int parent; /* index of the enclosing entry, -1 at top */
 	char name[SPM_NAME_MAX];
 };
 
@@ -56,8 +56,7 @@ struct spm_iomem_entry {
  * Parse the text of /proc/iomem. Returns the number of entries (>= 0) and
  * a malloc'ed array in *out, or -EINVAL with the bad line number in *line.
  */
-int spm_iomem_parse(const char *text, struct spm_iomem_entry **out,
-		    int *line);
+int spm_iomem_parse(const char *text, struct spm_iomem_entry **out, int *line);
 
 /* "Node 2 MemTotal:  1048576 kB" lines; returns 0 when both were found. */
 int spm_meminfo_parse(const char *text, uint64_t *total, uint64_t *free);
@@ -177,9 +176,9 @@ struct spm_disc {
 
 struct spm_ctx {
 	int refcount;
-	char *root;	 /* as given, "/" on a live system */
+	char *root; /* as given, "/" on a live system */
 	char *root_real; /* realpath of root, "" for "/" */
-	int root_fd;	 /* O_PATH directory, -1 when the root is unusable */
+	int root_fd; /* O_PATH directory, -1 when the root is unusable */
 	int root_errno;
 	spm_log_fn log_fn;
 	int log_priority;

@@ -69,7 +69,7 @@ int spm_meminfo_parse(const char *text, uint64_t *total, uint64_t *free_b)
 		unit[0] = '\0';
 		n = sscanf(p, "Node %d %63s %llu %7s", &node, key, &v, unit);
 		if (n >= 3) {
-			/* Only "kB" lines carry sizes; HugePages_* have none. */
+			/* Only "kB" lines are sizes; HugePages_* have none. */
 			uint64_t bytes = !strcmp(unit, "kB") ? v * 1024 : v;
 
 			if (!strcmp(key, "MemTotal:")) {
@@ -166,9 +166,10 @@ static void read_tiers(struct spm_ctx *ctx)
 	while ((de = readdir(dir))) {
 		if (sscanf(de->d_name, "memory_tier%d%c", &tier, &c) != 1)
 			continue;
-		if (spm_try_read_str(ctx, buf, sizeof(buf),
-				     "sys/devices/virtual/memory_tiering/%s/nodelist",
-				     de->d_name) < 0 ||
+		if (spm_try_read_str(
+			    ctx, buf, sizeof(buf),
+			    "sys/devices/virtual/memory_tiering/%s/nodelist",
+			    de->d_name) < 0 ||
 		    spm_parse_bitlist(buf, &mask) < 0)
 			continue;
 		for (i = 0; i < d->nodes.n; i++) {
@@ -315,7 +316,7 @@ struct spm_node *spm_node_get_by_id(struct spm_ctx *ctx, int id)
 
 	if (!ctx)
 		return NULL;
-	spm_node_foreach(ctx, n)
+	spm_node_foreach (ctx, n)
 		if (n->id == id)
 			return n;
 	spm_set_error(ctx, -ENODEV, "node%d: no such node", id);

@@ -386,7 +386,7 @@ static int do_online_block(struct op *op, struct blk *b, bool expect_offline)
 		} else {
 			return fail(
 				op, -ENODEV,
-				"memory%lu did not appear after binding kmem",
+				"memory%lu does not exist (kmem did not add it)",
 				b->id);
 		}
 	}

@@ -141,8 +141,8 @@ int spm_read_at(int dirfd, const char *name, char *buf, size_t len)
 	return rc;
 }
 
-static int read_rel(struct spm_ctx *ctx, const char *rel, char *buf,
-		    size_t len, bool quiet)
+static int read_rel(struct spm_ctx *ctx, const char *rel, char *buf, size_t len,
+		    bool quiet)
 {
 	int fd, rc;
 

@@ -531,12 +531,13 @@ static void test_offline(void)
 		 sizeof(buf)) < 0,
 	      "memory32 still there");
 	CHECK(!t.sim.lost_range, "range lost");
-	CHECK(contains(t.steps,
-		       "offline memory32 (Movable)\n"
-		       "unbind dax0.0 from kmem\n"
-		       "bind dax0.0 to device_dax\n"
-		       "add dax0.0 to device_dax/new_id (the driver did not match it)\n"
-		       "remove dax0.0 from device_dax/remove_id\n"),
+	CHECK(contains(
+		      t.steps,
+		      "offline memory32 (Movable)\n"
+		      "unbind dax0.0 from kmem\n"
+		      "bind dax0.0 to device_dax\n"
+		      "add dax0.0 to device_dax/new_id (the driver did not match it)\n"
+		      "remove dax0.0 from device_dax/remove_id\n"),
 	      "steps:\n%s", t.steps);
 	CHECK(!t.sim.new_id[1], "device_dax new_id entry left behind");
 	/* idempotent */

@@ -45,6 +45,9 @@ expect_rc 1 "nonexistent root"
 [ "$err" = "spmctl list: /nonexistent/spm-root: No such file or directory" ] ||
 	fail "nonexistent root message: $err"
 
+run /nonexistent/spm-root doctor --help
+expect_rc 0 "--help needs no root"
+
 # A root without sysfs.
 mkdir -p "$tmp/nosys/proc"
 cp "$SPM_FIXTURES/$F/proc/iomem" "$SPM_FIXTURES/$F/proc/cmdline" "$tmp/nosys/proc/"

@@ -14,13 +14,13 @@
 
 static int failures;
 
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n",         \
-				__FILE__, __LINE__, #cond);                  \
-			failures++;                                          \
-		}                                                            \
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, \
+				__LINE__, #cond);                              \
+			failures++;                                            \
+		}                                                              \
 	} while (0)
 
 static bool bit(const struct spm_nodemask *m, int n)
@@ -42,21 +42,19 @@ static int weight(const struct spm_nodemask *m)
 static void test_bitlist(void)
 {
 	static const char *const bad[] = {
-		"x",  "1-",   "-1",  "1,",   ",1",    "2-1",  "1 2",
-		"1,,2", "0x1", "1024", "1\n2", "3-a", " 1", "1-2-3",
+		"x",	"1-",  "-1",   "1,",   ",1",  "2-1", "1 2",
+		"1,,2", "0x1", "1024", "1\n2", "3-a", " 1",  "1-2-3",
 	};
 	struct spm_nodemask m;
 	size_t i;
 
 	CHECK(spm_parse_bitlist("", &m) == 0 && weight(&m) == 0);
 	CHECK(spm_parse_bitlist("\n", &m) == 0 && weight(&m) == 0);
-	CHECK(spm_parse_bitlist("0", &m) == 0 && weight(&m) == 1 &&
-	      bit(&m, 0));
+	CHECK(spm_parse_bitlist("0", &m) == 0 && weight(&m) == 1 && bit(&m, 0));
 	CHECK(spm_parse_bitlist("0-2,4\n", &m) == 0 && weight(&m) == 4 &&
 	      bit(&m, 0) && bit(&m, 1) && bit(&m, 2) && !bit(&m, 3) &&
 	      bit(&m, 4));
-	CHECK(spm_parse_bitlist("2", &m) == 0 && weight(&m) == 1 &&
-	      bit(&m, 2));
+	CHECK(spm_parse_bitlist("2", &m) == 0 && weight(&m) == 1 && bit(&m, 2));
 	CHECK(spm_parse_bitlist("0,2-3", &m) == 0 && weight(&m) == 3);
 	CHECK(spm_parse_bitlist("1023", &m) == 0 && bit(&m, 1023));
 	CHECK(spm_parse_bitlist("64-65", &m) == 0 && bit(&m, 64) &&
@@ -81,9 +79,8 @@ static void test_iomem(void)
 		"  100000000-13fffffff : dax0.0\n"
 		"    100000000-13fffffff : System RAM (kmem)\n"
 		"380000000000-3807ffffffff : PCI Bus 0000:00\n";
-	static const char hidden[] =
-		"00000000-00000000 : Soft Reserved\n"
-		"  00000000-00000000 : dax0.0\n";
+	static const char hidden[] = "00000000-00000000 : Soft Reserved\n"
+				     "  00000000-00000000 : dax0.0\n";
 	static const char *const bad[] = {
 		"zz-1 : x\n",
 		"00000000-00000fff Reserved\n",
@@ -207,12 +204,13 @@ static void test_hmem_kmem_offline(void)
 	CHECK(!spm_dax_get_by_name(ctx, "dax9.9"));
 	CHECK(!strcmp(spm_get_last_error(ctx), "dax9.9: no such dax device"));
 
-	spm_dax_block_foreach(dax, b) {
+	spm_dax_block_foreach (dax, b) {
 		CHECK(spm_block_get_id(b) == id++);
 		CHECK(spm_block_get_state(b) == SPM_BLOCK_OFFLINE);
 		CHECK(!strcmp(spm_block_get_zone(b), "Normal"));
 		CHECK(!strcmp(spm_block_get_valid_zones(b), "Normal Movable"));
-		CHECK(spm_block_get_node(b) == 2 && spm_block_get_dax(b) == dax);
+		CHECK(spm_block_get_node(b) == 2 &&
+		      spm_block_get_dax(b) == dax);
 		CHECK(spm_block_is_removable(b) == 1);
 		count++;
 	}
@@ -228,13 +226,13 @@ static void test_hmem_kmem_offline(void)
 	CHECK(n && spm_node_has_cpu(n) && spm_node_get_memory_tier(n) == 4 &&
 	      spm_node_get_mem_total(n) == 1048064ULL * 1024);
 	count = 0;
-	spm_node_block_foreach(n, b) {
+	spm_node_block_foreach (n, b) {
 		CHECK(!spm_block_get_dax(b));
 		count++;
 	}
 	CHECK(count == 8);
 	count = 0;
-	spm_block_foreach(ctx, b)
+	spm_block_foreach (ctx, b)
 		count++;
 	CHECK(count == 24);
 
@@ -341,9 +339,10 @@ static void test_io_errors(void)
 	rc = spm_read_str(ctx, buf, sizeof(buf), "sys/bus/dax/devices/%s/nope",
 			  "dax0.0");
 	CHECK(rc == -ENOENT);
-	snprintf(expect, sizeof(expect),
-		 "%s/sys/bus/dax/devices/dax0.0/nope: No such file or directory",
-		 spm_get_root(ctx));
+	snprintf(
+		expect, sizeof(expect),
+		"%s/sys/bus/dax/devices/dax0.0/nope: No such file or directory",
+		spm_get_root(ctx));
 	CHECK(!strcmp(spm_get_last_error(ctx), expect));
 	CHECK(spm_read_u64(ctx, &v, "sys/bus/dax/devices/dax0.0/size") == 0 &&
 	      v == 1ULL << 30);

@@ -57,6 +57,18 @@ expect_in "$out" "range 0x200000000: problem: Soft Reserved range of 1.00 GiB ha
 expect_in "$out" "dax0.0: note: its range is not inside a Soft Reserved range" "not soft reserved"
 expect_in "$out" "dax0.0: note: 64.00 MiB of 960.00 MiB lost to memory-block alignment (128.00 MiB blocks, range start not block-aligned)" "alignment"
 
+# One block offline, one not removable.
+cp -a "$SPM_FIXTURES/online-movable" "$tmp/partial"
+echo offline >"$tmp/partial/sys/devices/system/memory/memory33/state"
+echo 0 >"$tmp/partial/sys/devices/system/memory/memory34/removable"
+run "$tmp/partial" doctor
+expect_rc 6 "doctor partial"
+expect_in "$out" "dax0.0: problem: only 7 of 8 memory blocks are online; fix: spmctl offline dax0.0 && spmctl online dax0.0" "partial"
+expect_in "$out" "dax0.0: problem: 1 of 8 memory blocks are not removable" "unremovable"
+run "$tmp/partial" list -j
+expect_in "$out" '"unremovable": 1' "json unremovable"
+expect_in "$out" '"state": "partial"' "json partial"
+
 # Without root, addresses are hidden: reported as unknown, no crash.
 cp -a "$SPM_FIXTURES/hmem-kmem-offline" "$tmp/user"
 sed -i 's/^\( *\)[0-9a-f]*-[0-9a-f]* :/\100000000-00000000 :/' "$tmp/user/proc/iomem"
