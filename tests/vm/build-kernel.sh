@@ -3,6 +3,9 @@
 #
 #   build-kernel.sh patched   tarball + kernel-patches/series + test.config
 #   build-kernel.sh vanilla   tarball + test.config (the comparison kernel)
+#   build-kernel.sh patched+bench / vanilla+bench
+#                             the same plus tests/bench/kernel/series (the
+#                             benchmark's in-kernel loop; never in the tests)
 #
 # Output: $WORK/<flavour>-<key>/{bzImage,vmlinux,hdr/,selftests/,src/}
 # and a symlink $WORK/<flavour> to it. The source tree is kept next to the
@@ -11,8 +14,11 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-flavour=${1:?usage: build-kernel.sh patched|vanilla}
-case "$flavour" in patched|vanilla) ;; *) die "unknown flavour $flavour" ;; esac
+flavour=${1:?usage: build-kernel.sh patched|vanilla[+bench]}
+base=${flavour%%+*}
+case "$flavour" in patched|vanilla|patched+bench|vanilla+bench) ;;
+*) die "unknown flavour $flavour" ;;
+esac
 
 ensure_packages $VM_PACKAGES
 [ -f "$TARBALL" ] || die "no kernel tarball at $TARBALL"
@@ -33,22 +39,30 @@ log "unpacking $(basename "$TARBALL") ($(kernel_pkg_version)) for $flavour"
 mkdir -p "$src"
 tar -xf "$TARBALL" -C "$src" --strip-components=1
 
-if [ "$flavour" = patched ]; then
-	n=0
-	while read -r p; do
+# apply_series NAME FILE...: patch -p1 each, stop naming the first that fails.
+apply_series() {
+	local what=$1 n=0 p
+	shift
+	for p in "$@"; do
 		n=$((n + 1))
-		[ -f "$p" ] || die "series names $(basename "$p"), which does not exist"
+		[ -f "$p" ] || die "$what names $(basename "$p"), which does not exist"
 		if ! patch -d "$src" -p1 --batch --forward --quiet <"$p" \
 			>"$out/patch.log" 2>&1; then
 			cat "$out/patch.log" >&2
-			die "patch $n ($(basename "$p")) does not apply to linux-source-6.12 $(kernel_pkg_version); the series needs a rebase"
+			die "$what patch $n ($(basename "$p")) does not apply to linux-source-6.12 $(kernel_pkg_version); the series needs a rebase"
 		fi
-		if grep -q 'offset\|fuzz' "$out/patch.log"; then
-			log "note: $(basename "$p") applied with: $(grep -m1 -o 'with fuzz.*\|offset [0-9-]* lines' "$out/patch.log")"
-		fi
-	done < <(series_files)
-	[ "$n" -gt 0 ] || die "kernel-patches/series lists no patches"
-	log "applied $n patches"
+	done
+	[ "$n" -gt 0 ] || die "$what lists no patches"
+	log "applied $n $what patches"
+}
+
+if [ "$base" = patched ]; then
+	mapfile -t files < <(series_files)
+	apply_series kernel-patches/series "${files[@]}"
+fi
+if [[ $flavour == *+bench ]]; then
+	mapfile -t files < <(bench_series_files)
+	apply_series tests/bench/kernel/series "${files[@]}"
 fi
 
 # ccache only pays when its cache is warm: cold, it costs about +45% on
@@ -56,6 +70,9 @@ fi
 # holds a cache; SPM_CCACHE=1 forces it (and so fills the cache).
 cc=gcc
 export CCACHE_DIR=${CCACHE_DIR:-$WORK/ccache}
+# Kbuild passes absolute paths; relative to $out they are the same for every
+# key, so builds of different keys share the cache.
+export CCACHE_BASEDIR=$out
 case "${SPM_CCACHE:-auto}" in
 1) cc="ccache gcc" ;;
 auto) [ -n "$(ls -A "$CCACHE_DIR" 2>/dev/null)" ] && cc="ccache gcc" ;;
@@ -76,7 +93,7 @@ while read -r line; do
 	'# CONFIG_'*' is not set') sym=${line#\# }; sym=${sym%% *} ;;
 	*) continue ;;
 	esac
-	if [ "$flavour" = vanilla ] && [[ $sym == CONFIG_SPM_NODE* ]]; then
+	if [ "$base" = vanilla ] && [[ $sym == CONFIG_SPM_NODE* ]]; then
 		continue
 	fi
 	if ! grep -qxF "$line" "$bld/.config"; then

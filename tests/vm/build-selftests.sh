@@ -17,7 +17,7 @@ mkdir -p "$st"
 mm=$src/tools/testing/selftests/mm
 
 targets=(migration ksm_tests)
-if [ "$flavour" = patched ]; then
+if [ "${flavour%%+*}" = patched ]; then
 	for f in "$mm"/spm_*.c; do
 		[ -e "$f" ] || continue
 		t=$(basename "$f" .c)

@@ -50,6 +50,16 @@ series_files() {
 	done <"$PATCH_DIR/series"
 }
 
+# The benchmark's kernel patches (flavours "+bench"), in order.
+bench_series_files() {
+	local f d=$TOP/tests/bench/kernel
+	[ -f "$d/series" ] || return 0
+	while read -r f; do
+		case "$f" in ''|'#'*) continue ;; esac
+		printf '%s\n' "$d/$f"
+	done <"$d/series"
+}
+
 # Hash of what a flavour's build depends on.
 flavour_key() {
 	local flavour=$1
@@ -57,16 +67,30 @@ flavour_key() {
 		echo "$flavour"
 		kernel_pkg_version
 		stat -c '%s %Y' "$TARBALL"
-		cat "$PATCH_DIR/test.config" "$VM_DIR/build-kernel.sh"
-		if [ "$flavour" = patched ]; then
-			series_files | xargs -r cat
-		fi
+		cat "$PATCH_DIR/test.config" "$VM_DIR/build-kernel.sh" \
+			"$VM_DIR/build-selftests.sh"
+		case "$flavour" in
+		patched*) series_files | xargs -r cat ;;
+		esac
+		case "$flavour" in
+		*+bench) bench_series_files | xargs -r cat ;;
+		esac
 	} | sha256sum | cut -c1-16
+}
+
+# vCPUs per scenario: 2 (one socket per CPU node), but mm's migration test
+# needs three CPUs or more, so the regression scenario has two per socket.
+scenario_cores() {
+	case "$1" in
+	regress) echo 2 ;;
+	*) echo 1 ;;
+	esac
 }
 
 # Scenarios: name -> "flavour memmap timeout-seconds extra-cmdline" ("-" for
 # none). scenario (c) is the only one without an SPM node.
-SCENARIOS="spm-boot spm-runtime no-spm vanilla regress spmctl"
+SCENARIOS="spm-boot spm-runtime no-spm vanilla regress spmctl policy-isolate
+policy-devdax"
 scenario_spec() {
 	case "$1" in
 	spm-boot) echo "patched yes 1200 dax_hmem.spm_node=1 memhp_default_state=online_movable" ;;
@@ -75,6 +99,8 @@ scenario_spec() {
 	vanilla) echo "vanilla yes 900 memhp_default_state=offline" ;;
 	regress) echo "patched yes 1200 dax_hmem.spm_node=1 memhp_default_state=online_movable" ;;
 	spmctl) echo "patched yes 900 memhp_default_state=offline" ;;
+	policy-isolate) echo "patched yes 900 memhp_default_state=online" ;;
+	policy-devdax) echo "patched yes 900 memhp_default_state=online" ;;
 	demo-patched) echo "patched yes 900 memhp_default_state=offline" ;;
 	demo-vanilla) echo "vanilla yes 900 memhp_default_state=offline" ;;
 	*) die "unknown scenario $1" ;;

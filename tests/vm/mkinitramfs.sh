@@ -15,6 +15,7 @@ kdir=$WORK/$flavour
 stage=$(mktemp -d "$WORK/initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 list=$stage/list
+dest=$WORK/userspace/dest
 
 declare -A seen_dir seen_file
 add_dir() {
@@ -83,13 +84,21 @@ add_bin /usr/bin/numactl /usr/bin/numactl
 add_bin /usr/bin/daxctl /usr/bin/daxctl
 
 # spmctl and libspm, as `meson install` lays them out.
-dest=$WORK/userspace/dest
 if [ -x "$dest/usr/sbin/spmctl" ]; then
 	USERSPACE_LIBS=$dest/usr/lib/x86_64-linux-gnu
 	for l in "$USERSPACE_LIBS"/libspm.so*; do
 		[ -f "$l" ] && add_file "/usr/lib/x86_64-linux-gnu/$(basename "$l")" "$l" 755
 	done
 	add_bin /usr/sbin/spmctl "$dest/usr/sbin/spmctl"
+fi
+
+# Debian's udevd with our installed rule, for the boot-policy scenarios.
+add_bin /usr/bin/udevadm /usr/bin/udevadm
+add_dir /lib/systemd
+echo "slink /lib/systemd/systemd-udevd /usr/bin/udevadm 0777 0 0" >>"$list"
+if [ -f "$dest/lib/udev/rules.d/90-spm.rules" ]; then
+	add_file /lib/udev/rules.d/90-spm.rules \
+		"$dest/lib/udev/rules.d/90-spm.rules" 644
 fi
 
 "$kdir/gen_init_cpio" "$list" | gzip -1 >"$outfile"

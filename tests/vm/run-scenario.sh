@@ -11,7 +11,14 @@ set -euo pipefail
 
 name=$1
 outdir=${2:-$WORK/results/$name}
-read -r flavour memmap timeout_s extra < <(scenario_spec "$name")
+# SPM_SCENARIO_SPEC="<flavour> <memmap yes|no> <timeout-s> <cmdline|->" boots
+# scenarios/<NAME>.sh with any kernel (the benchmark uses it).
+if [ -n "${SPM_SCENARIO_SPEC:-}" ]; then
+	read -r flavour memmap timeout_s extra <<<"$SPM_SCENARIO_SPEC"
+else
+	read -r flavour memmap timeout_s extra < <(scenario_spec "$name")
+fi
+cores=${SPM_CORES:-$(scenario_cores "$name")}
 mkdir -p "$outdir"
 rm -f "$outdir"/*.log
 
@@ -38,7 +45,8 @@ fi
 start=$SECONDS
 rc=0
 timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
-	-machine q35 -cpu max -smp 2,sockets=2,cores=1,threads=1 -m 3G \
+	-machine q35 -cpu max -m 3G \
+	-smp $((2 * cores)),sockets=2,cores=$cores,threads=1 \
 	"${icount[@]}" \
 	-object memory-backend-ram,id=m0,size=1G \
 	-object memory-backend-ram,id=m1,size=1G \

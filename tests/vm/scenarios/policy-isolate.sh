@@ -1,0 +1,28 @@
+# Boot policy (issue 5): the hostile default memhp_default_state=online, a
+# config that isolates the device, and the installed udev rule run by
+# Debian's systemd-udevd (no systemd as PID 1 here, so the rule takes its
+# RUN+= branch). The node must come up SPM with no command typed.
+mkdir -p /etc/spm
+cat >/etc/spm/spm.conf <<'CONF'
+# node 2 of the test machine, matched by its physical range
+[device]
+name = test-hbm
+match-range = 0x100000000-0x13fffffff
+action = isolate
+zone = movable
+CONF
+expect_eq "policy: the kernel onlined dax0.0 as SysRAM before udev ran" \
+	"" "$(spm_nodes)"
+check "policy: node 2 had SysRAM online at boot" \
+	test "$(node_memtotal_kb 2)" -ge 1000000
+check "policy: the installed rule is present" test -f /lib/udev/rules.d/90-spm.rules
+check "policy: spmctl apply --check accepts the config" spmctl apply --check
+/lib/systemd/systemd-udevd --daemon
+# What systemd-udev-trigger.service does at boot: replay the add events.
+udevadm trigger --action=add --subsystem-match=dax
+check "policy: udev settles" udevadm settle --timeout=600
+expect_eq "policy: node 2 is an SPM node with no command typed" 2 "$(spm_nodes)"
+check "policy: every node 2 block online Movable" node_blocks_in_zone 2 Movable
+expect_eq "policy: dax0.0 spm_node=1" 1 "$(cat /sys/bus/dax/devices/dax0.0/spm_node)"
+check "policy: applying again changes nothing" \
+	sh -c 'spmctl apply dax0.0 | grep -q "nothing to do"'
