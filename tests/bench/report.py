@@ -367,6 +367,7 @@ def main():
     else:
         goal("spmctl list -j cost linear in blocks", None, "no data")
     results["goals"] = goals
+    results["kernel_options"] = kernel_options(meta)
 
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(results, f, indent=2, sort_keys=False)
@@ -419,6 +420,28 @@ def same_topo(cfg, d):
         return "(baseline)"
     return (f"{fmt_pct(d.get('delta_pct_vs_same_topology'))} vs "
             f"{SAME_TOPOLOGY[cfg]}")
+
+
+# Kernel options that change what an allocator microbenchmark measures.
+COST_OPTIONS = (
+    "CONFIG_JUMP_LABEL", "CONFIG_CC_OPTIMIZE_FOR_SIZE",
+    "CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE",
+    "CONFIG_PROVE_LOCKING", "CONFIG_DEBUG_VM", "CONFIG_DEBUG_ATOMIC_SLEEP",
+    "CONFIG_KASAN", "CONFIG_DEBUG_PAGEALLOC", "CONFIG_PAGE_POISONING",
+    "CONFIG_INIT_ON_ALLOC_DEFAULT_ON", "CONFIG_MEMCG",
+)
+
+
+def kernel_options(meta):
+    """The COST_OPTIONS of the patched benchmark kernel, from its .config."""
+    text = read(os.path.join(meta.get("patched", "/nonexistent"), "config"))
+    if not text:
+        return None
+    opts = {}
+    for o in COST_OPTIONS:
+        m = re.search(rf"^{o}=(\S+)$", text, re.M)
+        opts[o] = m.group(1) if m else "n"
+    return opts
 
 
 def yesno(v):
@@ -620,6 +643,38 @@ def write_md(path, r, boots, bloat_txt, notes):
     w("![cost against blocks](cost-vs-blocks.png)")
     w("")
 
+    w("## What these kernels are")
+    w("")
+    opts = r.get("kernel_options")
+    if opts:
+        w("The benchmark kernels are the test kernels (tinyconfig + "
+          "kernel-patches/test.config) plus the benchmark patch, so the "
+          "options below, read from the patched kernel's .config, hold for "
+          "both. With lockdep and DEBUG_VM every allocation pays for "
+          "debugging checks, and -Os decides inlining differently from a "
+          "distribution kernel (-O2): the absolute figures are far above a "
+          "production kernel's and a fixed cost of the series weighs less "
+          "in percent than it would there.")
+        if opts.get("CONFIG_JUMP_LABEL") == "n":
+            w("")
+            w("`CONFIG_JUMP_LABEL` is off (tinyconfig): "
+              "`static_branch_unlikely()`, which the series' spm_enabled() "
+              "gate is, compiles to a load and a test of the key instead of "
+              "a patched NOP. So even without an SPM node the series costs "
+              "a few instructions per allocation here that it does not cost "
+              "on a kernel with JUMP_LABEL (distribution kernels).")
+        w("")
+        w("A fragment that fixes all of this for the benchmark kernels is "
+          "in `tests/bench/kernel/bench.config` (not yet merged by "
+          "`tests/vm/build-kernel.sh`).")
+        w("")
+        w("| option | value |")
+        w("| --- | --- |")
+        for k, v in opts.items():
+            w(f"| `{k}` | {v} |")
+    else:
+        w("(kernel .config not found; options unknown)")
+    w("")
     w("## Boots")
     w("")
     w("| boot | finished | qemu rc | host s | not ok lines | kernel "

@@ -79,6 +79,9 @@ for t in "$kdir"/selftests/kselftest/*; do
 	[ -f "$t" ] && add_file "/tests/kselftest/$(basename "$t")" "$t" 644
 done
 
+# glibc dlopen()s libgcc_s for pthread_cancel (mm's migration test), which
+# ldd cannot see.
+add_file /lib/x86_64-linux-gnu/libgcc_s.so.1 /lib/x86_64-linux-gnu/libgcc_s.so.1
 add_bin /bin/bash /bin/bash
 add_bin /usr/bin/numactl /usr/bin/numactl
 add_bin /usr/bin/daxctl /usr/bin/daxctl

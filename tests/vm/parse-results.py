@@ -184,20 +184,31 @@ def console_problems(scen, path):
     except OSError:
         return [f"missing {path}"]
     bad = []
-    in_oom = False
+    # The one stack dump an out-of-memory report may carry: the one after
+    # "invoked oom-killer", or after "<victim>: page allocation failure"
+    # (an OOM-killed task whose own fault then fails, as with MPOL_BIND on
+    # vanilla). It ends at the dump's "</TASK>".
+    oom_dump = False
+    victims = set()
     for i, raw in enumerate(lines):
         ln = TS.sub("", raw.rstrip("\r"))
         if "invoked oom-killer" in ln:
-            in_oom = True
-        if in_oom and ("Out of memory" in ln or "oom-kill:" in ln or
-                       "Killed process" in ln):
-            in_oom = False
+            oom_dump = True
+        m = re.search(r"Killed process \d+ \((.*?)\)", ln)
+        if m:
+            victims.add(m.group(1))
             if scen not in OOM_OK:
                 bad.append(f"line {i + 1}: unexpected OOM kill: {ln}")
             continue
+        m = re.match(r"(.*?): page allocation failure", ln)
+        if m and m.group(1) in victims:
+            oom_dump = True
+            continue
+        if "</TASK>" in ln:
+            oom_dump = False
         if BAD_CONSOLE.search(ln):
             bad.append(f"line {i + 1}: {ln}")
-        elif "Call Trace:" in ln and not (in_oom and scen in OOM_OK):
+        elif "Call Trace:" in ln and not (oom_dump and scen in OOM_OK):
             ctx = TS.sub("", lines[i - 1]) if i else ""
             bad.append(f"line {i + 1}: Call Trace (after: {ctx.strip()})")
     return bad

@@ -12,7 +12,11 @@ v=$(spm_nodes)
 metric bench_spm_nodes "${v:-none}"
 metric bench_node2_memtotal_kb "$(node_memtotal_kb 2 2>/dev/null || echo 0)"
 
-# Page faults: page_fault1 style, guest ns (= instructions) per fault.
+# Page faults: page_fault1 style, guest ns (= instructions) per fault. THP
+# off, so that every fault allocates one order-0 page on every kernel.
+T=/sys/kernel/mm/transparent_hugepage/enabled
+[ -w $T ] && echo never >$T
+metric bench_thp "$(cat $T 2>/dev/null | sed 's/.*\[\(.*\)\].*/\1/')"
 if block bench:fault spm-bench fault "$mib" "$iters" 0; then
 	metric fault_ns_median "$(sed -n 's/^fault median=\([0-9.]*\).*/\1/p' /tmp/block.out)"
 	metric fault_ns_min "$(sed -n 's/^fault median=.* min=\([0-9.]*\).*/\1/p' /tmp/block.out)"
