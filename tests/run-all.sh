@@ -32,11 +32,12 @@ ensure_packages $USER_PACKAGES
 
 # meson's testlog.json has one JSON object per test.
 meson_counts() { # meson_counts NAME BUILDDIR
-	python3 - "$2/meson-logs/testlog.json" <<'EOF' >"$OUT/$1.counts"
+	# With --wrap=X meson names it testlog-X.json.
+	python3 - "$2"/meson-logs/testlog*.json <<'EOF' >"$OUT/$1.counts"
 import json, sys
 p = f = s = 0
 try:
-    for line in open(sys.argv[1]):
+    for line in open(sys.argv[-1]):
         r = json.loads(line)["result"]
         if r in ("OK", "EXPECTEDFAIL"):
             p += 1
@@ -72,7 +73,8 @@ userspace() { # userspace NAME [meson options...] [-- test wrapper]
 	local args=(--print-errorlogs --num-processes 2)
 	[ ${#wrap[@]} -gt 0 ] && args+=(--wrap="${wrap[*]}" --timeout-multiplier 10)
 	meson test -C "$b" "${args[@]}" >"$OUT/$name.test.log" 2>&1
-	grep -E '^ *[0-9]+/[0-9]+ .*(FAIL|ERROR|TIMEOUT)' "$OUT/$name.test.log"
+	grep -E '^ *[0-9]+/[0-9]+ .* (FAIL|ERROR|TIMEOUT) ' "$OUT/$name.test.log" |
+		sort -u
 	meson_counts "$name" "$b"
 }
 
@@ -95,7 +97,7 @@ if [ -x "$TOP/tests/fuzz/run-fuzz.sh" ]; then
 		tail -20 "$OUT/fuzz.log"
 		count fuzz 0 1 0
 	fi
-	grep -E 'execs|crash' "$OUT/fuzz.log" | sed 's/^/  /'
+	sed -n '/^target *execs/,$p' "$OUT/fuzz.log" | sed 's/^/  /'
 fi
 
 log "== kernel series: checkpatch --strict"

@@ -8,12 +8,11 @@ ensure_packages meson ninja-build pkg-config gcc libnuma-dev libdaxctl-dev \
 	libcxl-dev libudev-dev libkmod-dev libjson-c-dev
 b=$WORK/userspace/build
 dest=$WORK/userspace/dest
-if [ ! -f "$b/build.ninja" ]; then
-	rm -rf "$b"
-	meson setup "$b" "$TOP" --prefix=/usr --buildtype=release \
-		-Dtests=false >"$WORK/userspace.log" 2>&1 ||
-		{ cat "$WORK/userspace.log" >&2; die "meson setup failed"; }
-fi
+# Always from scratch: a kept build dir may belong to another checkout.
+rm -rf "$b"
+meson setup "$b" "$TOP" --prefix=/usr --buildtype=release \
+	-Dtests=false >"$WORK/userspace.log" 2>&1 ||
+	{ cat "$WORK/userspace.log" >&2; die "meson setup failed"; }
 ninja -C "$b" >>"$WORK/userspace.log" 2>&1 ||
 	{ tail -30 "$WORK/userspace.log" >&2; die "spmctl build failed"; }
 rm -rf "$dest"
