@@ -20,8 +20,12 @@ r=$WORK/demo
 for s in demo-patched demo-vanilla; do
 	echo
 	echo "################ booting $s (QEMU, TCG) ################"
-	SPM_LIVE=1 tests/vm/run-scenario.sh "$s" "$r/$s" |
-		grep -v '^# SPM-VM\|^SPM-VM'
+	mkdir -p "$r"
+	if ! SPM_LIVE=1 tests/vm/run-scenario.sh "$s" "$r/$s" 2>"$r/$s.log" |
+		grep -v '^# SPM-VM\|^SPM-VM'; then
+		cat "$r/$s.log" >&2
+		exit 1
+	fi
 done
 
 leak() { awk -v p="$2" '$1 == "leak" && $2 == p { print $3 }' "$r/$1/results.log" | tr -d '\r'; }
