@@ -18,7 +18,7 @@ die() { printf '[vm] ERROR: %s\n' "$*" >&2; exit 1; }
 # missing, so a warm machine pays nothing.
 VM_PACKAGES="linux-source-6.12 qemu-system-x86 busybox-static build-essential
 bc bison flex libelf-dev libssl-dev cpio xz-utils python3 numactl daxctl
-libnuma-dev ccache rsync"
+libnuma-dev ccache rsync udev"
 
 ensure_packages() {
 	local missing=() p
