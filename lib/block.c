@@ -466,14 +466,9 @@ struct spm_block *spm_block_get_first(struct spm_ctx *ctx)
 
 struct spm_block *spm_block_get_next(struct spm_block *block)
 {
-	struct spm_disc *d;
-
 	if (!block || !block->present)
 		return NULL;
-	d = &block->ctx->disc;
-	if (block->idx + 1 >= d->blocks.n)
-		return NULL;
-	return d->blocks.v[block->idx + 1];
+	return spm_vec_next(&block->ctx->disc.blocks, block->idx);
 }
 
 struct spm_block *spm_dax_block_get_first(struct spm_dax *dax)

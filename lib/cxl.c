@@ -231,10 +231,7 @@ int spm_scan_cxl(struct spm_ctx *ctx)
 		r->present = true;
 	}
 	closedir(dir);
-	if (d->cxl.n)
-		qsort(d->cxl.v, d->cxl.n, sizeof(void *), cmp_region);
-	for (i = 0; i < d->cxl.n; i++)
-		((struct spm_cxl_region *)d->cxl.v[i])->idx = i;
+	spm_vec_sort_index(&d->cxl, cmp_region, offsetof(struct spm_cxl_region, idx));
 	d->cxl_done = true;
 	return 0;
 }
@@ -248,14 +245,9 @@ struct spm_cxl_region *spm_cxl_region_get_first(struct spm_ctx *ctx)
 
 struct spm_cxl_region *spm_cxl_region_get_next(struct spm_cxl_region *r)
 {
-	struct spm_disc *d;
-
 	if (!r || !r->present)
 		return NULL;
-	d = &r->ctx->disc;
-	if (r->idx + 1 >= d->cxl.n)
-		return NULL;
-	return d->cxl.v[r->idx + 1];
+	return spm_vec_next(&r->ctx->disc.cxl, r->idx);
 }
 
 const char *spm_cxl_region_get_devname(struct spm_cxl_region *r)

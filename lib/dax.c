@@ -178,10 +178,7 @@ int spm_scan_dax(struct spm_ctx *ctx)
 		}
 	}
 	closedir(dir);
-	if (d->dax.n)
-		qsort(d->dax.v, d->dax.n, sizeof(void *), cmp_dax);
-	for (i = 0; i < d->dax.n; i++)
-		((struct spm_dax *)d->dax.v[i])->idx = i;
+	spm_vec_sort_index(&d->dax, cmp_dax, offsetof(struct spm_dax, idx));
 	d->dax_done = true;
 	return 0;
 }
@@ -195,14 +192,9 @@ struct spm_dax *spm_dax_get_first(struct spm_ctx *ctx)
 
 struct spm_dax *spm_dax_get_next(struct spm_dax *dax)
 {
-	struct spm_disc *d;
-
 	if (!dax || !dax->present)
 		return NULL;
-	d = &dax->ctx->disc;
-	if (dax->idx + 1 >= d->dax.n)
-		return NULL;
-	return d->dax.v[dax->idx + 1];
+	return spm_vec_next(&dax->ctx->disc.dax, dax->idx);
 }
 
 struct spm_dax *spm_dax_get_by_name(struct spm_ctx *ctx, const char *devname)

@@ -96,10 +96,7 @@ int spm_scan_hmem(struct spm_ctx *ctx)
 		}
 	}
 	closedir(dir);
-	if (d->hmem.n)
-		qsort(d->hmem.v, d->hmem.n, sizeof(void *), cmp_hmem);
-	for (i = 0; i < d->hmem.n; i++)
-		((struct spm_hmem *)d->hmem.v[i])->idx = i;
+	spm_vec_sort_index(&d->hmem, cmp_hmem, offsetof(struct spm_hmem, idx));
 	d->hmem_done = true;
 	return 0;
 }
@@ -113,14 +110,9 @@ struct spm_hmem *spm_hmem_get_first(struct spm_ctx *ctx)
 
 struct spm_hmem *spm_hmem_get_next(struct spm_hmem *hmem)
 {
-	struct spm_disc *d;
-
 	if (!hmem || !hmem->present)
 		return NULL;
-	d = &hmem->ctx->disc;
-	if (hmem->idx + 1 >= d->hmem.n)
-		return NULL;
-	return d->hmem.v[hmem->idx + 1];
+	return spm_vec_next(&hmem->ctx->disc.hmem, hmem->idx);
 }
 
 const char *spm_hmem_get_devname(struct spm_hmem *hmem)

@@ -192,14 +192,9 @@ struct spm_range *spm_range_get_first(struct spm_ctx *ctx)
 
 struct spm_range *spm_range_get_next(struct spm_range *range)
 {
-	struct spm_disc *d;
-
 	if (!range || !range->present)
 		return NULL;
-	d = &range->ctx->disc;
-	if (range->idx + 1 >= d->ranges.n)
-		return NULL;
-	return d->ranges.v[range->idx + 1];
+	return spm_vec_next(&range->ctx->disc.ranges, range->idx);
 }
 
 uint64_t spm_range_get_start(struct spm_range *range)

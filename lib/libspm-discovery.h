@@ -43,6 +43,13 @@ struct spm_vec {
 
 int spm_vec_push(struct spm_vec *vec, void *p);
 void spm_vec_free(struct spm_vec *vec, void (*free_fn)(void *));
+/* Sort the objects with a qsort comparator over the pointers (cmp may be
+ * NULL to keep the order), then store each one's position in the size_t at
+ * idx_off inside it, so that get_next is one index step. */
+void spm_vec_sort_index(struct spm_vec *vec,
+			int (*cmp)(const void *, const void *), size_t idx_off);
+/* The object after position idx, or NULL past the end. */
+void *spm_vec_next(const struct spm_vec *vec, size_t idx);
 
 /* One line of /proc/iomem. */
 struct spm_iomem_entry {

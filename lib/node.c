@@ -300,14 +300,9 @@ struct spm_node *spm_node_get_first(struct spm_ctx *ctx)
 
 struct spm_node *spm_node_get_next(struct spm_node *node)
 {
-	struct spm_disc *d;
-
 	if (!node || !node->present)
 		return NULL;
-	d = &node->ctx->disc;
-	if (node->idx + 1 >= d->nodes.n)
-		return NULL;
-	return d->nodes.v[node->idx + 1];
+	return spm_vec_next(&node->ctx->disc.nodes, node->idx);
 }
 
 struct spm_node *spm_node_get_by_id(struct spm_ctx *ctx, int id)

@@ -33,6 +33,22 @@ int spm_vec_push(struct spm_vec *vec, void *p)
 	return 0;
 }
 
+void spm_vec_sort_index(struct spm_vec *vec,
+			int (*cmp)(const void *, const void *), size_t idx_off)
+{
+	size_t i;
+
+	if (vec->n && cmp)
+		qsort(vec->v, vec->n, sizeof(void *), cmp);
+	for (i = 0; i < vec->n; i++)
+		*(size_t *)((char *)vec->v[i] + idx_off) = i;
+}
+
+void *spm_vec_next(const struct spm_vec *vec, size_t idx)
+{
+	return idx + 1 < vec->n ? vec->v[idx + 1] : NULL;
+}
+
 void spm_vec_free(struct spm_vec *vec, void (*free_fn)(void *))
 {
 	size_t i;
