@@ -16,21 +16,8 @@
 
 #include "libspm-private.h"
 #include "libspm-ops.h"
+#include "check.h"
 #include "fixture.h"
-
-static int failures, checks;
-
-#define CHECK(cond, ...)                                              \
-	do {                                                          \
-		checks++;                                             \
-		if (!(cond)) {                                        \
-			failures++;                                   \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, \
-				__LINE__, #cond);                     \
-			fprintf(stderr, __VA_ARGS__);                 \
-			fputc('\n', stderr);                          \
-		}                                                     \
-	} while (0)
 
 #define SPM_FLAG (1 << 12)
 
@@ -317,6 +304,5 @@ int main(void)
 		abort();
 	test_no_series(root);
 	fix_remove(tmpl);
-	printf("%d checks, %d failures\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_report();
 }

@@ -6,21 +6,8 @@
 #include <string.h>
 
 #include "libspm-private.h"
+#include "check.h"
 #include "fixture.h"
-
-static int failures, checks;
-
-#define CHECK(cond, ...)                                              \
-	do {                                                          \
-		checks++;                                             \
-		if (!(cond)) {                                        \
-			failures++;                                   \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, \
-				__LINE__, #cond);                     \
-			fprintf(stderr, __VA_ARGS__);                 \
-			fputc('\n', stderr);                          \
-		}                                                     \
-	} while (0)
 
 static void quiet_log(struct spm_ctx *ctx, int priority, const char *file,
 		      int line, const char *fn, const char *format,
@@ -223,6 +210,5 @@ int main(void)
 	test_no_series(root);
 
 	fix_remove(tmpl);
-	printf("%d checks, %d failures\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_report();
 }

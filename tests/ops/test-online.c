@@ -14,21 +14,8 @@
 #include "libspm-private.h"
 #include "libspm-discovery.h"
 #include "libspm-ops.h"
+#include "check.h"
 #include "fixture.h"
-
-static int failures, checks;
-
-#define CHECK(cond, ...)                                              \
-	do {                                                          \
-		checks++;                                             \
-		if (!(cond)) {                                        \
-			failures++;                                   \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, \
-				__LINE__, #cond);                     \
-			fprintf(stderr, __VA_ARGS__);                 \
-			fputc('\n', stderr);                          \
-		}                                                     \
-	} while (0)
 
 struct t {
 	char root[256];
@@ -814,6 +801,5 @@ int main(void)
 	test_missing_driver();
 	test_udev_live();
 	test_bad_args();
-	printf("%d checks, %d failures\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_report();
 }
