@@ -23,9 +23,9 @@
 #     without an SPM node, patched with one, and vanilla with the same
 #     memory topology as each patched case (scenario bench-perf, BENCH_BOOTS
 #     boots each, interleaved); bloat-o-meter of the two vmlinux
-#  3. spmctl online against daxctl online-memory in one boot (scenario
-#     bench-online, with strace counts), and spmctl list -j on fixtures of
-#     1k/8k/64k blocks under callgrind
+#  3. spmctl online against daxctl online-memory and reconfigure-device in
+#     one boot, like for like (scenario bench-online, with strace counts),
+#     and spmctl list -j on fixtures of 1k/8k/64k blocks under callgrind
 #
 # Environment (defaults in brackets):
 #   BENCH_BOOTS [5]           boots per allocator configuration (>= 5 for
@@ -166,12 +166,20 @@ boot bench-isolation "$RAW/isolation-vanilla" - \
 boot bench-isolation "$RAW/isolation-patched" - \
 	"patched+bench yes 900 memhp_default_state=offline"
 boot bench-online "$RAW/online-patched" "$ICOUNT" \
-	"patched+bench yes 900 memhp_default_state=offline spmbench_rounds=$ONLINE_ROUNDS"
+	"patched+bench yes 900 dax_hmem.spm_node=1 memhp_default_state=offline spmbench_rounds=$ONLINE_ROUNDS"
 log "boots done after $((SECONDS - t_start)) s"
 
 # --- host side: spmctl list -j at scale, bloat-o-meter --------------------
+# The fixtures (about 1.5 GiB of small files for 64k blocks) go on tmpfs
+# when there is room: writing and deleting them on disk takes longer than
+# measuring them.
+fxdir=$stage
+if [ -d /dev/shm ] && [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt 4194304 ]; then
+	fxdir=$(mktemp -d /dev/shm/spm-bench.XXXXXX)
+	trap 'rm -rf "$stage" "$fxdir"' EXIT
+fi
 for n in $LIST_SIZES; do
-	fx=$stage/fixture-$n
+	fx=$fxdir/fixture-$n
 	"$TOP/tests/fixtures/gen-large.sh" "$n" "$fx"
 	SPM_SYSFS_ROOT=$fx LD_LIBRARY_PATH=$spmctl_libs \
 		valgrind --tool=callgrind --callgrind-out-file="$RAW/callgrind.$n" \

@@ -78,21 +78,45 @@ case "${SPM_CCACHE:-auto}" in
 auto) [ -n "$(ls -A "$CCACHE_DIR" 2>/dev/null)" ] && cc="ccache gcc" ;;
 esac
 
-log "configuring ($flavour): tinyconfig + test.config"
+# The benchmark kernels merge tests/bench/kernel/bench.config last: it
+# turns the debugging off and JUMP_LABEL and -O2 on, as in a distribution
+# kernel. All fragments go into one merge on top of tinyconfig, so that
+# options only selected by a debugging option (DEBUG_SPINLOCK by
+# PROVE_LOCKING, say) go away with it instead of staying as set values.
+fragments=("$PATCH_DIR/test.config")
+[[ $flavour == *+bench ]] && fragments+=("$BENCH_CONFIG")
+log "configuring ($flavour): tinyconfig + ${fragments[*]##*/}"
 make -s -C "$src" O="$bld" CC="$cc" tinyconfig >/dev/null
 "$src/scripts/kconfig/merge_config.sh" -m -O "$bld" "$bld/.config" \
-	"$PATCH_DIR/test.config" >"$out/merge.log" 2>&1
+	"${fragments[@]}" >"$out/merge.log" 2>&1
 make -s -C "$src" O="$bld" CC="$cc" olddefconfig >/dev/null
 
-# Every line of the fragment must survive olddefconfig, or the test kernel
-# is not the kernel we think it is. The vanilla tree has no SPM_* symbols.
+# config_lines FILE: "SYMBOL LINE" for each setting in a fragment.
+config_lines() {
+	local line sym
+	while read -r line; do
+		case "$line" in
+		CONFIG_*=*) sym=${line%%=*} ;;
+		'# CONFIG_'*' is not set') sym=${line#\# }; sym=${sym%% *} ;;
+		*) continue ;;
+		esac
+		printf '%s %s\n' "$sym" "$line"
+	done <"$1"
+}
+
+# Every line of the fragments must survive olddefconfig, or the test kernel
+# is not the kernel we think it is; where a later fragment sets the same
+# symbol, its line is the one that must. The vanilla tree has no SPM_*
+# symbols.
 bad=0
-while read -r line; do
-	case "$line" in
-	CONFIG_*=*) sym=${line%%=*} ;;
-	'# CONFIG_'*' is not set') sym=${line#\# }; sym=${sym%% *} ;;
-	*) continue ;;
-	esac
+declare -A want=()
+for f in "${fragments[@]}"; do
+	while read -r sym line; do
+		want[$sym]=$line
+	done < <(config_lines "$f")
+done
+for sym in "${!want[@]}"; do
+	line=${want[$sym]}
 	if [ "$base" = vanilla ] && [[ $sym == CONFIG_SPM_NODE* ]]; then
 		continue
 	fi
@@ -100,8 +124,8 @@ while read -r line; do
 		echo "config: wanted '$line', got '$(grep -E "^$sym=|^# $sym is" "$bld/.config" || echo unset)'" >&2
 		bad=1
 	fi
-done <"$PATCH_DIR/test.config"
-[ $bad = 0 ] || die "test.config did not apply cleanly to the $flavour kernel"
+done
+[ $bad = 0 ] || die "${fragments[*]##*/} did not apply cleanly to the $flavour kernel"
 
 log "building $flavour bzImage with -j$JOBS (cold: ~10 min on 2 cores)"
 start=$SECONDS

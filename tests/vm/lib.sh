@@ -50,6 +50,9 @@ series_files() {
 	done <"$PATCH_DIR/series"
 }
 
+# The benchmark kernels' Kconfig fragment, merged after test.config.
+BENCH_CONFIG=$TOP/tests/bench/kernel/bench.config
+
 # The benchmark's kernel patches (flavours "+bench"), in order.
 bench_series_files() {
 	local f d=$TOP/tests/bench/kernel
@@ -73,7 +76,10 @@ flavour_key() {
 		patched*) series_files | xargs -r cat ;;
 		esac
 		case "$flavour" in
-		*+bench) bench_series_files | xargs -r cat ;;
+		*+bench)
+			bench_series_files | xargs -r cat
+			cat "$BENCH_CONFIG"
+			;;
 		esac
 	} | sha256sum | cut -c1-16
 }

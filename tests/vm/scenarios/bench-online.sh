@@ -1,18 +1,23 @@
 # tests/bench (not part of the test run): spmctl online against daxctl
-# online-memory for the same device in the same boot of the patched kernel
-# (memhp_default_state=offline: dax0.0 starts bound to kmem, 8 blocks
-# offline, spm_node=0). Each round starts from that state:
-#   daxctl online-memory dax0.0          (timed)  then daxctl offline-memory
-#   spmctl online dax0.0                 (timed)  unbind, spm_node=1, bind,
-#                                                 online movable, verify
-#   spmctl offline dax0.0; spmctl online (timed)  the like-for-like case:
-#                                                 blocks offline, spm_node=1
-#   reset: offline, unbind kmem, spm_node=0, bind kmem
+# for the same device in the same boot of the patched kernel, booted with
+# dax_hmem.spm_node=1 memhp_default_state=offline: dax0.0 starts bound to
+# kmem as SPM memory, its 8 blocks offline. Two like-for-like pairs, each
+# tool starting from the same state and leaving the same result (node 2 an
+# SPM node, every block online Movable), so the kernel does the same work:
+#   online:  blocks offline, kmem bound
+#            daxctl online-memory dax0.0  vs  spmctl online dax0.0
+#   convert: dax0.0 bound to device_dax (no memory added)
+#            daxctl reconfigure-device -m system-ram dax0.0
+#                                         vs  spmctl online dax0.0
+# and one that only spmctl does (no daxctl command turns plain RAM into SPM):
+#   from_ram: kmem bound with spm_node=0 (what a boot without
+#            dax_hmem.spm_node=1 gives); spmctl online unbinds kmem (the
+#            kernel removes the memory), sets spm_node=1, binds kmem (the
+#            kernel adds it again) and onlines.
 # Times are guest seconds (instructions under -icount). Then one run of each
 # under strace counts system calls and the ones on sysfs, if strace is in
 # the initramfs (run-bench.sh adds it).
 D=/sys/bus/dax/devices/dax0.0
-K=/sys/bus/dax/drivers/kmem
 R=$(sed -n 's/.*spmbench_rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
 [ -n "$R" ] || R=3
 
@@ -31,28 +36,52 @@ EOT
 	fi
 }
 
-reset_dax() {
-	daxctl offline-memory dax0.0 >/dev/null 2>&1
+# The result every timed command must leave.
+onlined() {
+	check "bench: $1: every block online Movable" node_blocks_in_zone 2 Movable
+	expect_eq "bench: $1: node 2 is an SPM node" 2 "$(spm_nodes)"
+}
+
+# The starting states. Each is reached by untimed commands from any state
+# the previous step left.
+to_kmem_offline() {
 	spmctl offline dax0.0 >/dev/null 2>&1
-	echo dax0.0 >$K/unbind
+}
+to_devdax() {
+	spmctl offline --to-devdax dax0.0 >/dev/null 2>&1
+}
+to_ram_offline() {
+	to_devdax
 	echo 0 >$D/spm_node
-	echo dax0.0 >$K/bind
+	echo dax0.0 >/sys/bus/dax/drivers/device_dax/unbind
+	echo dax0.0 >/sys/bus/dax/drivers/kmem/bind
 }
 
 expect_eq "bench: dax0.0 starts bound to kmem" kmem "$(basename "$(readlink $D/driver)")"
+expect_eq "bench: dax0.0 starts as SPM memory" 1 "$(cat $D/spm_node)"
 i=0
 while [ $i -lt "$R" ]; do
+	to_kmem_offline
 	timed "online_daxctl_s_$i" daxctl online-memory dax0.0
-	check "bench: daxctl onlined every block Movable (round $i)" \
-		node_blocks_in_zone 2 Movable
-	check "bench: daxctl offline-memory (round $i)" daxctl offline-memory dax0.0
+	onlined "daxctl online-memory (round $i)"
+	to_kmem_offline
 	timed "online_spmctl_s_$i" spmctl online dax0.0
-	check "bench: spmctl onlined every block Movable (round $i)" \
-		node_blocks_in_zone 2 Movable
-	expect_eq "bench: node 2 is an SPM node (round $i)" 2 "$(spm_nodes)"
-	check "bench: spmctl offline (round $i)" spmctl offline dax0.0
-	timed "online_spmctl_reonline_s_$i" spmctl online dax0.0
-	reset_dax
+	onlined "spmctl online (round $i)"
+
+	to_devdax
+	expect_eq "bench: dax0.0 bound to device_dax (round $i)" device_dax \
+		"$(basename "$(readlink $D/driver)")"
+	timed "online_daxctl_reconfigure_s_$i" \
+		daxctl reconfigure-device -m system-ram dax0.0
+	onlined "daxctl reconfigure-device (round $i)"
+	to_devdax
+	timed "online_spmctl_from_devdax_s_$i" spmctl online dax0.0
+	onlined "spmctl online from device_dax (round $i)"
+
+	to_ram_offline
+	expect_eq "bench: dax0.0 is plain RAM again (round $i)" 0 "$(cat $D/spm_node)"
+	timed "online_spmctl_from_ram_s_$i" spmctl online dax0.0
+	onlined "spmctl online from plain RAM (round $i)"
 	i=$((i + 1))
 done
 
@@ -70,12 +99,17 @@ count_ops() {
 		"$(grep -E '^[0-9]+ +(open|openat)\(' /tmp/strace.out | grep -c '/sys/')"
 }
 if command -v strace >/dev/null; then
+	to_kmem_offline
 	count_ops ops_daxctl daxctl online-memory dax0.0
-	daxctl offline-memory dax0.0 >/dev/null 2>&1
+	to_kmem_offline
 	count_ops ops_spmctl spmctl online dax0.0
-	spmctl offline dax0.0 >/dev/null 2>&1
-	count_ops ops_spmctl_reonline spmctl online dax0.0
-	reset_dax
+	to_devdax
+	count_ops ops_daxctl_reconfigure daxctl reconfigure-device -m system-ram dax0.0
+	to_devdax
+	count_ops ops_spmctl_from_devdax spmctl online dax0.0
+	to_ram_offline
+	count_ops ops_spmctl_from_ram spmctl online dax0.0
+	onlined "spmctl online from plain RAM under strace"
 else
 	out "ok - bench: sysfs operation counts # SKIP no strace in the initramfs"
 fi
