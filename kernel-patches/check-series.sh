@@ -63,9 +63,15 @@ trap cleanup EXIT
 
 if [ -z "$TREE" ]; then
 	echo "extracting $TARBALL ..."
-	tar -C "$TMP" -xJf "$TARBALL"
-	TREE=$(find "$TMP" -mindepth 1 -maxdepth 1 -type d -name 'linux-source-*' | head -1)
-	[ -n "$TREE" ] || { echo "no linux-source-* in $TARBALL" >&2; exit 2; }
+	# $TMP/src and $TMP/build, the layout of tests/vm/build-kernel.sh:
+	# with CCACHE_BASEDIR=$TMP the compiler sees the same relative paths
+	# there and here, so the two share one compiler cache.
+	mkdir -p "$TMP/src"
+	tar -C "$TMP/src" -xJf "$TARBALL" --strip-components=1
+	TREE=$TMP/src
+	[ -f "$TREE/Makefile" ] || { echo "no kernel tree in $TARBALL" >&2; exit 2; }
+	[ -n "$BUILD" ] || BUILD=$TMP/build
+	export CCACHE_BASEDIR=$TMP
 fi
 TREE=$(cd "$TREE" && pwd)
 [ -f "$TREE/Makefile" ] && [ -f "$TREE/scripts/checkpatch.pl" ] ||
@@ -76,7 +82,8 @@ BUILD=$(cd "$BUILD" && pwd)
 LOGS=$TMP/logs
 mkdir -p "$LOGS"
 
-export CCACHE_DIR=${CCACHE_DIR:-/var/tmp/spm/ccache}
+# The VM harness's compiler cache (tests/vm/lib.sh: $WORK/ccache).
+export CCACHE_DIR=${CCACHE_DIR:-${SPM_VM_WORK:-/var/tmp/spmctl-vm}/ccache}
 CC_ARG=()
 if command -v ccache >/dev/null; then
 	CC_ARG=(CC="ccache gcc")

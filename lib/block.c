@@ -159,11 +159,12 @@ static void read_block(int memfd, struct spm_block *b)
 		b->zone_len = (unsigned char)strcspn(b->valid_zones, " ");
 	else
 		b->valid_zones[0] = '\0';
-	b->removable = -1;
-	block_attr(path, b->id, "removable");
-	if (spm_read_at(memfd, path, buf, sizeof(buf)) > 0 &&
-	    (buf[0] == '0' || buf[0] == '1'))
-		b->removable = (signed char)(buf[0] - '0');
+	/*
+	 * removable is read on demand: it is a third of the reads of a scan,
+	 * and every kernel since 5.9 reports 1 for every block anyway. Only
+	 * list and doctor ask for it; spmctl online does not.
+	 */
+	b->removable = REMOVABLE_UNREAD;
 }
 
 /* The node links: nodeK/memoryM, one readdir per node. */
@@ -544,7 +545,20 @@ const char *spm_block_get_valid_zones(struct spm_block *block)
 
 int spm_block_is_removable(struct spm_block *block)
 {
-	return block ? block->removable : -1;
+	char buf[8];
+
+	if (!block)
+		return -1;
+	if (block->removable == REMOVABLE_UNREAD) {
+		block->removable = -1;
+		if (block->present &&
+		    spm_try_read_str(block->ctx, buf, sizeof(buf),
+				     MEM_DIR "/memory%lu/removable",
+				     block->id) > 0 &&
+		    (buf[0] == '0' || buf[0] == '1'))
+			block->removable = (signed char)(buf[0] - '0');
+	}
+	return block->removable;
 }
 
 int spm_block_get_node(struct spm_block *block)

@@ -136,12 +136,15 @@ struct spm_node {
 	unsigned long nr_blocks;
 };
 
+/* spm_block.removable before spm_block_is_removable() read it */
+#define REMOVABLE_UNREAD ((signed char)-2)
+
 struct spm_block {
 	struct spm_ctx *ctx;
 	unsigned long id;
 	uint64_t start;
 	enum spm_block_state state;
-	signed char removable;
+	signed char removable; /* 1, 0, -1 unknown, REMOVABLE_UNREAD */
 	bool present;
 	unsigned char zone_len; /* first word of valid_zones */
 	int node;

@@ -120,7 +120,12 @@ int spm_open_rel(struct spm_ctx *ctx, const char *rel, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Read up to len - 1 bytes, NUL-terminate, strip one trailing newline. */
+/*
+ * Read up to len - 1 bytes, NUL-terminate, strip one trailing newline.
+ * A short read ends it: sysfs returns a whole attribute in one read (and a
+ * regular file or seq_file only reads short at its end), so this saves the
+ * read(2) that would only return 0, one per attribute of every block.
+ */
 static int read_fd(int fd, char *buf, size_t len)
 {
 	size_t got = 0;
@@ -129,15 +134,17 @@ static int read_fd(int fd, char *buf, size_t len)
 	if (len == 0)
 		return -EINVAL;
 	while (got < len - 1) {
-		n = read(fd, buf + got, len - 1 - got);
+		size_t want = len - 1 - got;
+
+		n = read(fd, buf + got, want);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		if (n == 0)
-			break;
 		got += (size_t)n;
+		if ((size_t)n < want)
+			break;
 	}
 	buf[got] = '\0';
 	if (got && buf[got - 1] == '\n')

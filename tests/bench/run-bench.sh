@@ -34,7 +34,7 @@
 #   BENCH_FAULT_MIB [64]      MiB mapped per page-fault pass
 #   BENCH_FAULT_ITERS [9]     measured passes per boot (after one warm-up)
 #   BENCH_KLOOPS [20000]      in-kernel pairs per round (order 9: / 64)
-#   BENCH_ONLINE_ROUNDS [3]   online rounds per tool in bench-online
+#   BENCH_ONLINE_ROUNDS [8]   rounds of each timed command in bench-online
 #   BENCH_LIST_SIZES ["1024 8192 65536"]  fixture sizes for spmctl list
 #   BENCH_WAIT [1]            wait for other QEMU runs and kernel builds on
 #                             the machine before each boot and build (at
@@ -48,7 +48,7 @@ BOOTS=${BENCH_BOOTS:-5}
 FAULT_MIB=${BENCH_FAULT_MIB:-64}
 FAULT_ITERS=${BENCH_FAULT_ITERS:-9}
 KLOOPS=${BENCH_KLOOPS:-20000}
-ONLINE_ROUNDS=${BENCH_ONLINE_ROUNDS:-3}
+ONLINE_ROUNDS=${BENCH_ONLINE_ROUNDS:-8}
 LIST_SIZES=${BENCH_LIST_SIZES:-1024 8192 65536}
 OUT=${BENCH_OUT:-$BENCH_DIR}
 RAW=$WORK/bench/raw
@@ -72,7 +72,7 @@ wait_quiet() {
 	done
 }
 
-ensure_packages $VM_PACKAGES strace valgrind python3-matplotlib perl
+ensure_packages $VM_PACKAGES strace valgrind python3-matplotlib perl kmod
 rm -rf "$RAW"
 mkdir -p "$RAW" "$OUT"
 
@@ -94,12 +94,29 @@ stage=$(mktemp -d "$WORK/bench-stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 gcc -static -O2 -Wall -Wextra -Werror -o "$stage/spm-bench" \
 	"$BENCH_DIR/spm-bench.c"
+# daxctl reconfigure-device asks libkmod to load "kmem" even when it is
+# built in, and libkmod only knows it is built in from the module indexes,
+# which the harness's initramfs does not have. depmod (host) writes them.
+# modules_index FLAVOUR: prints the index files, as paths in the guest.
+modules_index() {
+	local krel
+	krel=$(strings -n 10 "$WORK/$1/vmlinux" |
+		sed -n 's/^Linux version \([^ ]*\) .*/\1/p' | head -1)
+	[ -n "$krel" ] || die "no kernel release string in $WORK/$1/vmlinux"
+	rm -rf "$stage/mods"
+	mkdir -p "$stage/mods/lib/modules/$krel"
+	echo kernel/drivers/dax/kmem.ko >"$stage/mods/lib/modules/$krel/modules.builtin"
+	: >"$stage/mods/lib/modules/$krel/modules.order"
+	/sbin/depmod -b "$stage/mods" "$krel" 2>/dev/null
+	(cd "$stage/mods" && find lib -type f | sed 's|^|/|')
+}
 overlay_list() {
-	local f d files
+	local f d files mods
 	files=$(printf '%s\n' /usr/bin/strace \
 		$(ldd /usr/bin/strace | grep -o '/[^ ]*') | sort -u)
+	mods=$(modules_index "$1")
 	# Directories first, parents before children (sorted paths do that).
-	for f in /tests/spm-bench $files; do
+	for f in /tests/spm-bench $files $mods; do
 		d=$(dirname "$f")
 		while [ "$d" != / ]; do
 			echo "$d"
@@ -110,10 +127,13 @@ overlay_list() {
 	for f in $files; do
 		echo "file $f $(readlink -f "$f") 0755 0 0"
 	done
+	for f in $mods; do
+		echo "file $f $stage/mods$f 0644 0 0"
+	done
 }
 for fl in vanilla+bench patched+bench; do
 	"$VM_DIR/mkinitramfs.sh" "$fl" "$stage/base.cpio.gz"
-	overlay_list >"$stage/overlay.list"
+	overlay_list "$fl" >"$stage/overlay.list"
 	"$WORK/$fl/gen_init_cpio" "$stage/overlay.list" | gzip -1 \
 		>"$stage/overlay.cpio.gz"
 	cat "$stage/base.cpio.gz" "$stage/overlay.cpio.gz" \

@@ -1,7 +1,13 @@
-# Boot policy (issue 5): the hostile default memhp_default_state=online, a
-# config that isolates the device, and the installed udev rule run by
-# Debian's systemd-udevd (no systemd as PID 1 here, so the rule takes its
-# RUN+= branch). The node must come up SPM with no command typed.
+# Boot policy (issue 5): a hostile boot where the kernel onlines dax0.0 as
+# SysRAM itself (memhp_default_state=online_movable, what distributions'
+# memory hotplug rules do), a config that isolates the device, and the
+# installed udev rule run by Debian's systemd-udevd (no systemd as PID 1
+# here, so the rule takes its RUN+= branch). The node must come up SPM with
+# no command typed. Not memhp_default_state=online: in ZONE_NORMAL the
+# kernel may place an unmovable page on node 2 before udev runs (a CI run
+# caught a slab page there), and then offlining fails with EBUSY whatever
+# the tool; docs/boot-policy.md says so, and the ops tests cover spmctl's
+# rollback for that EBUSY.
 mkdir -p /etc/spm
 cat >/etc/spm/spm.conf <<'CONF'
 # node 2 of the test machine, matched by its physical range
