@@ -550,12 +550,16 @@ int spm_block_is_removable(struct spm_block *block)
 	if (!block)
 		return -1;
 	if (block->removable == REMOVABLE_UNREAD) {
+		/* list -j asks for every block: no printf per block here */
+		char rel[96] = MEM_DIR "/";
+		int len = -1;
+
+		block_attr(rel + sizeof(MEM_DIR), block->id, "removable");
+		if (block->present)
+			len = spm_read_at(block->ctx->root_fd, rel, buf,
+					  sizeof(buf));
 		block->removable = -1;
-		if (block->present &&
-		    spm_try_read_str(block->ctx, buf, sizeof(buf),
-				     MEM_DIR "/memory%lu/removable",
-				     block->id) > 0 &&
-		    (buf[0] == '0' || buf[0] == '1'))
+		if (len > 0 && (buf[0] == '0' || buf[0] == '1'))
 			block->removable = (signed char)(buf[0] - '0');
 	}
 	return block->removable;
