@@ -14,9 +14,10 @@
 #            dax_hmem.spm_node=1 gives); spmctl online unbinds kmem (the
 #            kernel removes the memory), sets spm_node=1, binds kmem (the
 #            kernel adds it again) and onlines.
-# Times are guest seconds (instructions under -icount). Then one run of each
-# under strace counts system calls and the ones on sysfs, if strace is in
-# the initramfs (run-bench.sh adds it).
+# Times are guest seconds (instructions under -icount), elapsed and the
+# tool's CPU time (what it ran, in user space and in its system calls, not
+# what it slept). Then one run of each under strace counts system calls and
+# the ones on sysfs, if strace is in the initramfs (run-bench.sh adds it).
 D=/sys/bus/dax/devices/dax0.0
 R=$(sed -n 's/.*spmbench_rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
 [ -n "$R" ] || R=3
@@ -26,11 +27,12 @@ timed() {
 	shift
 	# The tool's own output comes first; spm-bench's line is the last one.
 	spm-bench time "$@" >/tmp/timed.out 2>/tmp/timed.err
-	read -r _ s rc <<EOT
+	read -r _ s rc _ cpu <<EOT
 $(grep '^time_s ' /tmp/timed.out | tail -1)
 EOT
 	if [ "$rc" = rc=0 ]; then
 		metric "$key" "$s"
+		metric "$(echo "$key" | sed 's/_s_/_cpu_s_/')" "$cpu"
 	else
 		out "not ok - bench: $* # $rc $(tr '\n' ' ' </tmp/timed.err | cut -c1-200)"
 	fi
