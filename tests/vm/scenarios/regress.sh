@@ -14,14 +14,13 @@ block "kselftest:migration" ./migration
 # pages; when ksmd's scan in progress has already passed the new area, the
 # first of those two scans does not see it and the pages are not merged
 # yet. That depends on where ksmd is, and vanilla fails the same way:
-# "ksm_tests -N -m 1" in a loop in this scenario's VM (2026-11-25) failed
-# 7 of 30 times on vanilla 6.12 and 12 of 30 with the series and an SPM
-# node (Fisher's exact test p = 0.27: no evidence of a difference, but not
-# proof there is none), on nodes 0 and 1, which the series does not gate.
-# So a failed try is kept in the log as an uncounted "attempt:" block and
-# the test runs again, up to eight tries; the last one counts, so eight
-# failures in a row still fail (at the 40% failure rate seen with the SPM
-# node, one run in about 1500; CI has needed two and four tries).
+# "ksm_tests -N -m 1" in a loop in this scenario's VM (2026-11-25, two
+# batches of 30 and 40) failed 19 of 70 times on vanilla 6.12 and 21 of 70
+# with the series and an SPM node (Fisher's exact test p = 0.85), on nodes
+# 0 and 1, which the series does not gate. So a failed try is kept in the
+# log as an uncounted "attempt:" block and the test runs again, up to
+# eight tries; the last one counts, so eight failures in a row still fail
+# (at the 30% failure rate measured, about one run in 15000).
 retry_block() {
 	name=$1 try=1
 	shift
