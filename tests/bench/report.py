@@ -277,7 +277,6 @@ def main():
                     if re.fullmatch(f"online_{tool}_s_\\d+", k)]
             sp = spread(vals)
             onl[f"{tool}_s"] = sp["median"] if sp else None
-            onl[f"{tool}_min_s"] = sp["min"] if sp else None
             onl[f"{tool}_rounds"] = sp["values"] if sp else []
             cpu = spread([num(v) for k, v in sorted(m.items())
                           if re.fullmatch(f"online_{tool}_cpu_s_\\d+", k)])
