@@ -42,5 +42,6 @@ device; spmctl online made node 2 an isolated SPM node; a program run with
 spmctl exec --node 2 got its pages on node 2; programs without a policy,
 memory pressure, interleave=all, hugetlb and move_pages got none. On the
 vanilla kernel the same hog spills onto node 2 (left column).
-Logs: /var/tmp/spmctl-vm/demo/
+Logs: the demo/ directory of the harness work directory ($SPM_VM_WORK,
+default /var/tmp/spmctl-vm).
 TXT

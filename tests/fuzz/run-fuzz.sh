@@ -8,7 +8,8 @@
 # for SECONDS (default 60). Prints executions and crashes per target, and
 # exits non-zero on any crash, leak, timeout or out-of-memory.
 #
-# Environment: SPM_FUZZ_BUILD (default /var/tmp/spm/build-fuzz),
+# Environment: SPM_FUZZ_BUILD (default $SPM_VM_WORK/build-fuzz, that is
+# /var/tmp/spmctl-vm/build-fuzz: the one scratch root of the test harness),
 # SPM_FUZZ_JOBS for ninja (default 2).
 set -u
 
@@ -21,7 +22,10 @@ case $secs in
 esac
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
-build=${SPM_FUZZ_BUILD:-/var/tmp/spm/build-fuzz}
+build=${SPM_FUZZ_BUILD:-${SPM_VM_WORK:-/var/tmp/spmctl-vm}/build-fuzz}
+# The setup log goes beside the build directory: create its parent, which
+# a fresh machine does not have.
+mkdir -p "$(dirname "$build")" || exit 1
 targets="config nodelist"
 
 if [ ! -f "$build/build.ninja" ]; then

@@ -6,6 +6,8 @@ set -euo pipefail
 
 ensure_packages meson ninja-build pkg-config gcc libnuma-dev libdaxctl-dev \
 	libcxl-dev libudev-dev libkmod-dev libjson-c-dev
+# $WORK may not exist yet on a fresh machine.
+mkdir -p "$WORK"
 b=$WORK/userspace/build
 dest=$WORK/userspace/dest
 # Always from scratch: a kept build dir may belong to another checkout.

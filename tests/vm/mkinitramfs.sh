@@ -10,6 +10,8 @@ set -euo pipefail
 
 flavour=$1
 outfile=$2
+# $WORK may not exist yet on a fresh machine.
+mkdir -p "$WORK"
 kdir=$WORK/$flavour
 [ -x "$kdir/gen_init_cpio" ] || die "no $flavour kernel build in $kdir"
 stage=$(mktemp -d "$WORK/initramfs.XXXXXX")
