@@ -62,6 +62,10 @@ cleanup() {
 trap cleanup EXIT
 
 if [ -z "$TREE" ]; then
+	if [ ! -f "$TARBALL" ]; then
+		echo "no kernel tarball at $TARBALL: install Debian's linux-source-6.12 (apt-get install linux-source-6.12) or pass --tarball" >&2
+		exit 2
+	fi
 	echo "extracting $TARBALL ..."
 	# $TMP/src and $TMP/build, the layout of tests/vm/build-kernel.sh:
 	# with CCACHE_BASEDIR=$TMP the compiler sees the same relative paths

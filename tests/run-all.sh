@@ -101,6 +101,9 @@ if [ -x "$TOP/tests/fuzz/run-fuzz.sh" ]; then
 fi
 
 log "== kernel series: checkpatch --strict"
+# The series is checked against Debian's tarball: on a fresh machine only
+# the VM step below would otherwise install it, too late for this one.
+ensure_packages linux-source-6.12 perl
 if [ -x "$TOP/kernel-patches/check-series.sh" ]; then
 	if "$TOP/kernel-patches/check-series.sh" --no-build \
 		>"$OUT/checkpatch.log" 2>&1; then
