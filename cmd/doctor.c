@@ -194,6 +194,48 @@ static void check_soft_reserved(struct doctor *dr, struct spm_dax *dax)
 		"the firmware did not mark it Specific Purpose");
 }
 
+/*
+ * Only Specific Purpose Memory is spmctl's to isolate. Persistent memory
+ * gets no fix that would online it (its data would be lost), and memory of
+ * a source spmctl cannot tell gets none either. Returns true to go on
+ * with the isolation checks.
+ */
+static bool check_source(struct doctor *dr, struct spm_dax *dax)
+{
+	const char *name = spm_dax_get_devname(dax);
+	const char *region;
+
+	switch (spm_dax_get_source(dax)) {
+	case SPM_DAX_SOURCE_HMEM:
+	case SPM_DAX_SOURCE_CXL_RAM:
+		return true;
+	case SPM_DAX_SOURCE_PMEM:
+		region = spm_dax_get_nd_region(dax) ?:
+			 spm_dax_get_cxl_region(dax);
+		if (spm_dax_get_mode(dax) == SPM_DAX_MODE_KMEM)
+			finding(dr, name, SEV_PROBLEM,
+				NULL,
+				"persistent memory%s%s is online as volatile "
+				"memory: whatever it stored is not protected; "
+				"spmctl offline --to-devdax %s returns it to "
+				"device_dax",
+				region ? " of " : "", region ? region : "",
+				name);
+		else
+			finding(dr, name, SEV_OK, NULL,
+				"persistent memory%s%s: not Specific Purpose "
+				"Memory, spmctl leaves it alone",
+				region ? " of " : "", region ? region : "");
+		return false;
+	default:
+		finding(dr, name, SEV_NOTE, NULL,
+			"its source is %s, not hmem or a CXL RAM region: "
+			"spmctl only acts on it when it is named",
+			spm_dax_source_get_name(spm_dax_get_source(dax)));
+		return false;
+	}
+}
+
 static void check_dax(struct doctor *dr, struct spm_dax *dax)
 {
 	struct spm_ctx *ctx = dr->ctx;
@@ -204,7 +246,14 @@ static void check_dax(struct doctor *dr, struct spm_dax *dax)
 	int node = spm_dax_get_target_node(dax);
 
 	spmctl_dax_blocks(dax, &s);
-	state = spmctl_dax_state(ctx, dax, &s);
+	state = spm_dax_state_get_name(spm_dax_get_state(dax));
+	if (!strcmp(state, "seed")) {
+		finding(dr, name, SEV_OK, NULL,
+			"a seed device (size 0): no memory, nothing to do");
+		return;
+	}
+	if (!check_source(dr, dax))
+		return;
 	check_soft_reserved(dr, dax);
 	check_alignment(dr, dax, &s);
 
@@ -374,7 +423,9 @@ int cmd_doctor(int argc, char **argv, struct spm_ctx *ctx)
 	struct spm_dax *dax;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			dr.json = true;
@@ -383,8 +434,7 @@ int cmd_doctor(int argc, char **argv, struct spm_ctx *ctx)
 			fputs(doctor_usage, stdout);
 			return SPMCTL_EXIT_OK;
 		default:
-			fputs(doctor_usage, stderr);
-			return SPMCTL_EXIT_USAGE;
+			return spmctl_bad_option("doctor", c, argv, doctor_usage);
 		}
 	}
 	if (optind < argc) {
@@ -396,7 +446,7 @@ int cmd_doctor(int argc, char **argv, struct spm_ctx *ctx)
 	rc = spm_refresh(ctx);
 	if (rc < 0) {
 		spmctl_error("doctor", "%s", spm_get_last_error(ctx));
-		return spmctl_exit_for_errno(rc);
+		return spmctl_exit_code(rc, SPM_CHECK_NONE);
 	}
 	if (dr.json) {
 		dr.findings = json_object_new_array();

@@ -117,8 +117,10 @@ struct spm_dax {
 	unsigned long nr_blocks;
 	char devname[SPM_NAME_MAX];
 	char driver[SPM_NAME_MAX];
+	enum spm_dax_source source;
 	char hmem[SPM_NAME_MAX];
 	char cxl_region[SPM_NAME_MAX];
+	char nd_region[SPM_NAME_MAX];
 };
 
 struct spm_node {

@@ -154,7 +154,8 @@ struct spm_dax *spm_dax_get_first(struct spm_ctx *ctx);
 struct spm_dax *spm_dax_get_next(struct spm_dax *dax);
 #define spm_dax_foreach(ctx, d)                                              \
 	for (d = spm_dax_get_first(ctx); d != NULL; d = spm_dax_get_next(d))
-/* Lookup by "daxX.Y"; NULL (and last error set) if absent. */
+/* Lookup by "daxX.Y"; NULL if absent. Lookups never write the last
+ * error: a miss is an answer, not a failure. */
 struct spm_dax *spm_dax_get_by_name(struct spm_ctx *ctx, const char *devname);
 
 const char *spm_dax_get_devname(struct spm_dax *dax);
@@ -168,9 +169,52 @@ enum spm_dax_mode spm_dax_get_mode(struct spm_dax *dax);
 const char *spm_dax_get_driver(struct spm_dax *dax); /* NULL if unbound */
 /* spm_node attribute: 1, 0, or -1 when the kernel lacks it. */
 int spm_dax_get_spm_node(struct spm_dax *dax);
-/* Parent: hmem platform device ("hmem.0") or CXL region ("region0"). */
+/* Parent: hmem platform device ("hmem.0") or CXL region ("region0", only
+ * when sys/bus/cxl/devices/regionN is that same directory). */
 const char *spm_dax_get_hmem(struct spm_dax *dax);
 const char *spm_dax_get_cxl_region(struct spm_dax *dax);
+/* The libnvdimm region ("region0") of a PMEM namespace's device, or NULL. */
+const char *spm_dax_get_nd_region(struct spm_dax *dax);
+
+/*
+ * Where the device's memory comes from, classified from its real sysfs path
+ * the way hwloc does (an ndbus component means NVDIMM), with CXL confirmed
+ * through sys/bus/cxl. Only SPM sources (hmem, CXL RAM) are acted on by a
+ * wildcard ("all", the boot policy, doctor's fixes); persistent memory is
+ * never onlined unless SPM_OP_DESTROY_PERSISTENCE is given.
+ */
+enum spm_dax_source {
+	SPM_DAX_SOURCE_UNKNOWN = 0, /* path unreadable or unrecognised */
+	SPM_DAX_SOURCE_HMEM,	    /* hmem.N: EFI Specific Purpose memory */
+	SPM_DAX_SOURCE_CXL_RAM,	    /* a CXL region in ram mode */
+	SPM_DAX_SOURCE_PMEM,	    /* NVDIMM namespace or CXL pmem region */
+	SPM_DAX_SOURCE_DRIVER,	    /* a dax region of some other driver */
+};
+enum spm_dax_source spm_dax_get_source(struct spm_dax *dax);
+/* "hmem", "cxl-ram", "pmem", "driver", "unknown". */
+const char *spm_dax_source_get_name(enum spm_dax_source source);
+/* True for the sources that are Specific Purpose Memory: hmem, CXL RAM. */
+bool spm_dax_source_is_spm(enum spm_dax_source source);
+
+/*
+ * The device's state as far as isolation goes: the answer to "is it an
+ * isolated SPM node, and if not, what is it".
+ */
+enum spm_dax_state {
+	SPM_DAX_STATE_UNKNOWN = 0, /* kmem, but its blocks cannot be found */
+	SPM_DAX_STATE_ISOLATED,	   /* kmem, every block online, SPM node */
+	SPM_DAX_STATE_SYSRAM,	   /* kmem, every block online, SysRAM node */
+	SPM_DAX_STATE_OFFLINE,	   /* kmem, every block offline */
+	SPM_DAX_STATE_PARTIAL,	   /* kmem, some blocks online */
+	SPM_DAX_STATE_DEVDAX,	   /* device_dax: /dev/daxX.Y */
+	SPM_DAX_STATE_UNBOUND,	   /* no driver */
+	SPM_DAX_STATE_OTHER,	   /* another driver */
+	SPM_DAX_STATE_SEED,	   /* size 0: a seed device, no memory */
+};
+enum spm_dax_state spm_dax_get_state(struct spm_dax *dax);
+/* "isolated", "sysram", "offline", "partial", "devdax", "unbound",
+ * "other", "seed", "unknown". */
+const char *spm_dax_state_get_name(enum spm_dax_state state);
 
 /* ------------------------------------------------------------------ */
 /* NUMA nodes                                                           */
@@ -181,6 +225,8 @@ struct spm_node *spm_node_get_first(struct spm_ctx *ctx);
 struct spm_node *spm_node_get_next(struct spm_node *node);
 #define spm_node_foreach(ctx, n)                                             \
 	for (n = spm_node_get_first(ctx); n != NULL; n = spm_node_get_next(n))
+/* NULL if absent (a devdax device's target node has no sysfs directory
+ * until kmem adds memory to it); never writes the last error. */
 struct spm_node *spm_node_get_by_id(struct spm_ctx *ctx, int id);
 
 int spm_node_get_id(struct spm_node *node);
@@ -252,6 +298,49 @@ enum spm_op_flags {
 	SPM_OP_NO_WAIT = 1 << 3,     /* do not wait for udev */
 	SPM_OP_SYSRAM = 1 << 4,      /* online: plain SysRAM (spm_node=0)
 				      * even where isolation is available */
+	SPM_OP_ZONE_REQUIRED = 1 << 5, /* the zone was asked for: refuse
+					* rather than skip the zone check on
+					* a kernel without valid_zones */
+	SPM_OP_DESTROY_PERSISTENCE = 1 << 6, /* online persistent memory
+					      * (pmem) as volatile memory:
+					      * its data is lost */
+};
+
+/*
+ * Pre-flight checks: what an operation verifies before its first write.
+ * A refusal changes nothing; spm_op_result.check names the check.
+ */
+enum spm_check {
+	SPM_CHECK_NONE = 0,
+	SPM_CHECK_SEED,		   /* size 0: a seed device (-ENODATA) */
+	SPM_CHECK_PERSISTENT,	   /* pmem without
+				    * SPM_OP_DESTROY_PERSISTENCE (-EPERM) */
+	SPM_CHECK_SYSRAM_NODE,	   /* target node already holds System RAM:
+				    * kmem would fail with EBUSY (-EBUSY) */
+	SPM_CHECK_NO_VALID_ZONES,  /* no valid_zones and SPM_OP_ZONE_REQUIRED
+				    * (-EOPNOTSUPP) */
+	SPM_CHECK_UNREMOVABLE,	   /* a block that must go offline is not
+				    * removable (-EPERM) */
+	SPM_CHECK_KMEM_BLACKLISTED, /* the driver to bind is blacklisted
+				     * (-EPERM) */
+	SPM_CHECK_LOCKED,	   /* another process is changing the device
+				    * (-EBUSY) */
+};
+/* "seed", "persistent", "sysram-node", "no-valid-zones", "unremovable",
+ * "kmem-blacklisted", "locked", "none". */
+const char *spm_check_get_name(enum spm_check check);
+
+/* What one operation did: its own copy of the outcome, which no later
+ * call overwrites (unlike spm_get_last_error()). */
+struct spm_op_result {
+	size_t size;		/* sizeof(struct spm_op_result): the caller
+				 * sets it; the library fills no more */
+	int err;		/* the return value: 0 or -errno */
+	enum spm_check check;	/* the pre-flight check that refused */
+	bool rolled_back;	/* a failure after writes was undone */
+	char step[160];		/* the step that failed, "" if none */
+	char message[1024];	/* what failed and why, naming the device */
+	char left[512];		/* after a failed rollback: the state left */
 };
 
 /* Called once per step, before it is taken (and for a dry run instead of
@@ -259,11 +348,16 @@ enum spm_op_flags {
 typedef void (*spm_step_fn)(void *userdata, const char *step);
 
 struct spm_op_opts {
+	/* sizeof(struct spm_op_opts): members past size are read only when
+	 * it covers them, so the struct can grow. 0 means the first five. */
+	size_t size;
 	enum spm_zone zone;
 	unsigned int flags;   /* enum spm_op_flags */
-	int timeout_ms;       /* per wait; <= 0 means the default (10 s) */
+	int timeout_ms;       /* per wait (udev, the device lock); <= 0
+			       * means the default (10 s) */
 	spm_step_fn step_fn;  /* may be NULL */
 	void *step_userdata;
+	struct spm_op_result *result; /* may be NULL */
 };
 
 /*
@@ -318,6 +412,14 @@ int spm_nodemask_format(const struct spm_nodemask *mask, char *buf,
  */
 int spm_nodemask_parse(struct spm_ctx *ctx, const char *str,
 		       struct spm_nodemask *mask);
+/*
+ * The same syntax for a policy that takes SPM nodes only (spm_mbind,
+ * spm_set_task_policy): "all" means every SPM node, like "spm", and "!1"
+ * every SPM node but 1. -EOPNOTSUPP for "all" or "!" on a kernel without
+ * the series.
+ */
+int spm_nodemask_parse_spm(struct spm_ctx *ctx, const char *str,
+			   struct spm_nodemask *mask);
 
 enum spm_mbind_flags {
 	SPM_MBIND_MOVE = 1 << 0,   /* MPOL_MF_MOVE */

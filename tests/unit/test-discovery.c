@@ -201,8 +201,14 @@ static void test_hmem_kmem_offline(void)
 	      !strcmp(spm_dax_get_hmem(dax), "hmem.0") &&
 	      !spm_dax_get_cxl_region(dax) &&
 	      !strcmp(spm_dax_get_driver(dax), "kmem"));
+	/* Lookups never write the error slot: a miss is an answer, and a
+	 * failure reported before it must survive it (issue 15: "node2: no
+	 * such node" replaced the real reason of a failed online). */
+	CHECK(spm_set_root(ctx, "/nonexistent/spm-root") == -ENOENT);
 	CHECK(!spm_dax_get_by_name(ctx, "dax9.9"));
-	CHECK(!strcmp(spm_get_last_error(ctx), "dax9.9: no such dax device"));
+	CHECK(!spm_node_get_by_id(ctx, 7));
+	CHECK(!strcmp(spm_get_last_error(ctx),
+		      "/nonexistent/spm-root: No such file or directory"));
 
 	spm_dax_block_foreach (dax, b) {
 		CHECK(spm_block_get_id(b) == id++);

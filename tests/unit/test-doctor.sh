@@ -74,7 +74,15 @@ cp -a "$SPM_FIXTURES/hmem-kmem-offline" "$tmp/user"
 sed -i 's/^\( *\)[0-9a-f]*-[0-9a-f]* :/\100000000-00000000 :/' "$tmp/user/proc/iomem"
 rm "$tmp/user/sys/devices/platform/hmem.0/dax0.0/resource"
 run "$tmp/user" doctor
-expect_rc 0 "doctor as user"
+# the target node's blocks stand in: they can only be the device's
+expect_rc 6 "doctor as user"
+expect_in "$out" "dax0.0: problem: bound to kmem but all 8 memory blocks are offline" "hidden, found through node 2"
+# ... but not when the node holds other blocks too: then no guess
+ln -s ../../memory/memory15 "$tmp/user/sys/devices/system/node/node2/memory15"
+rm "$tmp/user/sys/devices/system/memory/memory15/node1"
+ln -s ../../node/node2 "$tmp/user/sys/devices/system/memory/memory15/node2"
+rm "$tmp/user/sys/devices/system/node/node1/memory15"
+run "$tmp/user" doctor
 expect_in "$out" "dax0.0: note: bound to kmem but its memory blocks cannot be found" "hidden"
 run "$tmp/user" list -j
 expect_rc 0 "list as user"
