@@ -132,6 +132,7 @@ int spm_set_root(struct spm_ctx *ctx, const char *root)
 	ctx->root_real = dup_real;
 	ctx->root_fd = fd;
 	ctx->root_errno = 0;
+	spm_clear_error(ctx); /* an earlier unusable root is forgotten */
 	spm_disc_invalidate(ctx);
 	spm_dbg(ctx, "root %s", root);
 	return 0;

@@ -20,7 +20,7 @@ expect_rc 2 "unknown global option"
 expect_in "$err" "usage: spmctl" "global usage"
 run $F --help
 expect_rc 0 "--help"
-expect_in "$out" "usage: spmctl [--version] [--help] [-v|--verbose] <command>" "help"
+expect_in "$out" "usage: spmctl [--version] [--help] [-v|--verbose] [--sysroot DIR]" "help"
 run $F --version
 expect_rc 0 "--version"
 expect_in "$out" "spmctl " "version"
