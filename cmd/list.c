@@ -51,25 +51,13 @@ struct list_opts {
 	int source;	 /* --source, -1: all */
 };
 
-/* The node a device's memory is on or will be on: its blocks', else its
- * target node. */
-static int dax_node(struct spm_dax *dax)
-{
-	struct spm_block *b;
-
-	spm_dax_block_foreach (dax, b)
-		if (spm_block_get_node(b) >= 0)
-			return spm_block_get_node(b);
-	return spm_dax_get_target_node(dax);
-}
-
 static bool list_wants_dax(const struct list_opts *o, struct spm_dax *dax)
 {
 	if (o->dev && strcmp(o->dev, spm_dax_get_devname(dax)))
 		return false;
 	if (o->source >= 0 && (int)spm_dax_get_source(dax) != o->source)
 		return false;
-	return o->node < 0 || dax_node(dax) == o->node;
+	return o->node < 0 || spm_dax_get_node(dax) == o->node;
 }
 
 static bool list_wants_node(struct spm_ctx *ctx, const struct list_opts *o,
@@ -84,7 +72,7 @@ static bool list_wants_node(struct spm_ctx *ctx, const struct list_opts *o,
 	/* a device filter shows the nodes of the devices it shows */
 	spm_dax_foreach (ctx, dax)
 		if (list_wants_dax(o, dax) &&
-		    dax_node(dax) == spm_node_get_id(n))
+		    spm_dax_get_node(dax) == spm_node_get_id(n))
 			return true;
 	return false;
 }

@@ -87,19 +87,6 @@ static void print_step(void *userdata, const char *text)
 	fflush(stdout);
 }
 
-/* The node the device's memory is on: its online blocks', else the
- * target node; -1 when neither is known. */
-static int memory_node(struct spm_dax *dax)
-{
-	struct spm_block *b;
-
-	spm_dax_block_foreach (dax, b)
-		if (spm_block_get_state(b) == SPM_BLOCK_ONLINE &&
-		    spm_block_get_node(b) >= 0)
-			return spm_block_get_node(b);
-	return spm_dax_get_target_node(dax);
-}
-
 /* " node N", or "" when the node is unknown: never "node -1". */
 static const char *node_words(int node, char *buf, size_t len)
 {
@@ -117,7 +104,7 @@ static void result_line(struct run *run, struct spm_dax *dax, bool online,
 	const char *driver = spm_dax_get_driver(dax);
 	enum spm_dax_state st = spm_dax_get_state(dax);
 	bool changed = run->nsteps > 0;
-	int node = memory_node(dax);
+	int node = spm_dax_get_node(dax);
 	struct spmctl_blocks s;
 	char nw[32];
 

@@ -6,8 +6,7 @@
  */
 #include "libspm-discovery.h"
 
-/* The node the device's memory is on: its blocks' node, else the target. */
-static int dax_node(struct spm_dax *dax)
+int spm_dax_get_node(struct spm_dax *dax)
 {
 	struct spm_block *b;
 
@@ -50,7 +49,7 @@ enum spm_dax_state spm_dax_get_state(struct spm_dax *dax)
 		return SPM_DAX_STATE_OFFLINE;
 	if (online < count)
 		return SPM_DAX_STATE_PARTIAL;
-	node = spm_node_get_by_id(dax->ctx, dax_node(dax));
+	node = spm_node_get_by_id(dax->ctx, spm_dax_get_node(dax));
 	return node && spm_node_is_spm(node) ? SPM_DAX_STATE_ISOLATED :
 					       SPM_DAX_STATE_SYSRAM;
 }

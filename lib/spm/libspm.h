@@ -212,6 +212,9 @@ enum spm_dax_state {
 	SPM_DAX_STATE_SEED,	   /* size 0: a seed device, no memory */
 };
 enum spm_dax_state spm_dax_get_state(struct spm_dax *dax);
+/* The node the device's memory is on (its blocks'), or will be on (its
+ * target_node); -1 when neither is known. */
+int spm_dax_get_node(struct spm_dax *dax);
 /* "isolated", "sysram", "offline", "partial", "devdax", "unbound",
  * "other", "seed", "unknown". */
 const char *spm_dax_state_get_name(enum spm_dax_state state);
