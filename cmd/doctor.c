@@ -101,10 +101,42 @@ static bool auto_online_race(struct spm_ctx *ctx, char *why, size_t len)
 	return true;
 }
 
+/* udev rules that online hot-added memory: they race spmctl whatever
+ * auto_online_blocks says, and the distribution installed them. */
+static void check_udev_rules(struct doctor *dr)
+{
+	const char *rule;
+	char fix[320];
+	int i;
+
+	for (i = 0; (rule = spm_get_onlining_udev_rule(dr->ctx, i)); i++) {
+		const char *base = strrchr(rule, '/');
+
+		if (!strncmp(rule, "/etc/", 5))
+			snprintf(fix, sizeof(fix),
+				 "remove that line (an administrator's rule), "
+				 "then boot with dax_hmem.spm_node=1 or let "
+				 "'spmctl apply' online the devices");
+		else
+			snprintf(fix, sizeof(fix),
+				 "mask it with an empty /etc/udev/rules.d/%.*s "
+				 "(or a symlink to /dev/null), then boot with "
+				 "dax_hmem.spm_node=1 or let 'spmctl apply' "
+				 "online the devices",
+				 (int)strcspn(base + 1, ":"), base + 1);
+		finding(dr, "udev", SEV_NOTE, fix,
+			"%s onlines every hot-added memory block itself "
+			"(auto_online_blocks does not stop it): it races "
+			"spmctl for dax memory",
+			rule);
+	}
+}
+
 static void check_kernel(struct doctor *dr)
 {
 	struct spm_ctx *ctx = dr->ctx;
 	char why[64];
+	const char *src;
 
 	if (!spm_kernel_has_spm(ctx)) {
 		finding(dr, "kernel",
@@ -116,6 +148,7 @@ static void check_kernel(struct doctor *dr)
 			"can only be onlined as SysRAM");
 		return;
 	}
+	src = spm_get_auto_online_source(ctx);
 	if (auto_online_race(ctx, why, sizeof(why)))
 		finding(dr, "kernel", SEV_NOTE,
 			"boot with dax_hmem.spm_node=1, or with "
@@ -123,8 +156,9 @@ static void check_kernel(struct doctor *dr)
 			"online the devices",
 			"%s onlines hot-added memory before userspace, and "
 			"dax_hmem.spm_node=1 is not set: a dax device bound "
-			"to kmem comes up as SysRAM",
-			why);
+			"to kmem comes up as SysRAM (auto_online_blocks is "
+			"set by %s)",
+			why, src ? src : "an unknown source");
 	else
 		finding(dr, "kernel", SEV_OK, NULL,
 			"SPM node series present; no auto-online agent races "
@@ -457,6 +491,7 @@ int cmd_doctor(int argc, char **argv, struct spm_ctx *ctx)
 	}
 
 	check_kernel(&dr);
+	check_udev_rules(&dr);
 	check_ranges(&dr);
 	spm_dax_foreach (ctx, dax)
 		check_dax(&dr, dax);

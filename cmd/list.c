@@ -219,6 +219,18 @@ static struct json_object *kernel_json(struct spm_ctx *ctx,
 	v = spm_get_cmdline_hmem_spm_node(ctx);
 	if (v >= 0)
 		spmctl_jadd(k, "dax_hmem_spm_node", json_object_new_boolean(v));
+	s = spm_get_auto_online_source(ctx);
+	if (s)
+		spmctl_jadd(k, "auto_online_source", json_object_new_string(s));
+	if (spm_get_onlining_udev_rule(ctx, 0)) {
+		struct json_object *rules = json_object_new_array();
+
+		for (v = 0; rules && (s = spm_get_onlining_udev_rule(ctx, v));
+		     v++)
+			json_object_array_add(rules,
+					      json_object_new_string(s));
+		spmctl_jadd(k, "onlining_udev_rules", rules);
+	}
 	s = spm_get_online_policy(ctx);
 	if (s)
 		spmctl_jadd(k, "online_policy", json_object_new_string(s));
@@ -502,7 +514,9 @@ static void text_kernel(struct spm_ctx *ctx)
 	const char *memhp = spm_get_cmdline_memhp_default_state(ctx);
 	const char *policy = spm_get_online_policy(ctx);
 	int hmem = spm_get_cmdline_hmem_spm_node(ctx);
+	const char *rule;
 	char sz[32];
+	int i;
 
 	printf("kernel: SPM node series %s, dax spm_node %s, memory block "
 	       "%s\n",
@@ -518,6 +532,11 @@ static void text_kernel(struct spm_ctx *ctx)
 	       hmem	? "1" :
 			  "0",
 	       policy ? policy : "unknown");
+	if (spm_get_auto_online_source(ctx))
+		printf("  auto_online_blocks set by %s\n",
+		       spm_get_auto_online_source(ctx));
+	for (i = 0; (rule = spm_get_onlining_udev_rule(ctx, i)); i++)
+		printf("  udev rule that onlines memory: %s\n", rule);
 }
 
 static void text_ranges(struct spm_ctx *ctx)

@@ -261,6 +261,7 @@ void spm_disc_invalidate(struct spm_ctx *ctx)
 
 	d->kernel_done = d->ranges_done = d->hmem_done = d->cxl_done = false;
 	d->dax_done = d->nodes_done = d->blocks_done = false;
+	d->agents_done = false;
 }
 
 void spm_disc_free(struct spm_ctx *ctx)

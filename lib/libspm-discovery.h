@@ -23,6 +23,7 @@
 #define SPM_NAME_MAX 64
 #define SPM_ERR_MAX 1024
 #define SPM_BLOCK_CHUNK 1024
+#define SPM_MAX_UDEV_RULES 8
 
 /* Copy a directory entry name into a SPM_NAME_MAX field. */
 static inline void spm_copy_name(char *dst, const char *src)
@@ -167,6 +168,12 @@ struct spm_disc {
 	char memhp_state[32];
 	char online_policy[32];
 	bool have_auto_online, have_memhp_state, have_online_policy;
+	/* agents.c: where auto_online_blocks came from; udev rules that
+	 * online memory ("/usr/lib/udev/rules.d/40-redhat.rules:7") */
+	bool agents_done;
+	char auto_online_source[320];
+	int nr_udev_rules;
+	char udev_rules[SPM_MAX_UDEV_RULES][SPM_PATH_MAX / 8];
 
 	bool ranges_done, hmem_done, cxl_done, dax_done, nodes_done;
 	bool blocks_done;

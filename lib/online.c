@@ -1166,6 +1166,27 @@ static int preflight(struct op *op, bool online, int target_spm,
 		}
 	}
 
+	/* The agents that will race for the blocks kmem adds: not refused
+	 * (spmctl names the winner and re-onlines a block in the wrong
+	 * zone), but said before anything moves, with where they come from. */
+	if (bind_kmem) {
+		const char *aob = spm_get_auto_online_blocks(op->ctx);
+		const char *rule;
+		int k;
+
+		if (aob && !strncmp(aob, "online", 6))
+			step(op,
+			     "note: auto_online_blocks=%s (%s) onlines the blocks kmem adds before spmctl can",
+			     aob,
+			     spm_get_auto_online_source(op->ctx) ?:
+				     "source unknown");
+		for (k = 0; (rule = spm_get_onlining_udev_rule(op->ctx, k));
+		     k++)
+			step(op,
+			     "note: the udev rule %s onlines hot-added memory itself, whatever auto_online_blocks says",
+			     rule);
+	}
+
 	/* Load kmem now, before anything moves: a blacklisted module would
 	 * otherwise be found after the device left device_dax. */
 	if (bind_kmem && !op->dry && !spm_exists(op->ctx, DAX_DRV "/kmem")) {

@@ -85,6 +85,14 @@ int spm_get_cmdline_hmem_spm_node(struct spm_ctx *ctx);
 const char *spm_get_online_policy(struct spm_ctx *ctx);
 /* block_size_bytes; 0 when unknown. */
 uint64_t spm_get_memory_block_size(struct spm_ctx *ctx);
+/* Where auto_online_blocks got its value, in words: "memhp_default_state=
+ * online on the kernel command line", the kernel's build default (from
+ * /boot/config-RELEASE), or a write at runtime; NULL when unknown. */
+const char *spm_get_auto_online_source(struct spm_ctx *ctx);
+/* The i-th udev rule (from 0, in udev's order) that onlines hot-added
+ * memory blocks itself, as "/usr/lib/udev/rules.d/40-redhat.rules:7"; NULL
+ * past the last. udev runs it whatever auto_online_blocks says. */
+const char *spm_get_onlining_udev_rule(struct spm_ctx *ctx, int i);
 
 /* ------------------------------------------------------------------ */
 /* Soft Reserved ranges (/proc/iomem)                                   */

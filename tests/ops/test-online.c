@@ -633,7 +633,12 @@ static void test_agent(void)
 	rc = spm_dax_online(dax0(&t), &o);
 	CHECK(rc == 0, "online: %d %s", rc, spm_get_last_error(t.ctx));
 	check_isolated(&t, "Movable", "1");
-	CHECK(t.nnotes == FIX_NR_BLOCKS &&
+	/* said before the first write, with where the policy came from;
+	 * then the agent is named for each block it took */
+	CHECK(t.nnotes == FIX_NR_BLOCKS + 1 &&
+		      !strncmp(t.steps,
+			       "note: auto_online_blocks=online_movable (memhp_default_state=offline on the kernel command line, then a write at runtime that reboots do not keep) onlines the blocks kmem adds before spmctl can\n",
+			       strlen("note: auto_online_blocks=online_movable (memhp_default_state=offline on the kernel command line, then a write at runtime that reboots do not keep) onlines the blocks kmem adds before spmctl can\n")) &&
 		      contains(
 			      t.steps,
 			      "note: memory32 was onlined (Movable) by the kernel's auto_online_blocks policy (online_movable) before spmctl\n"),

@@ -90,6 +90,15 @@ expect_not_in "$out" '"start": 4294967296' "no start when hidden"
 run "$tmp/user" list
 expect_in "$out" "(addresses hidden: needs root)" "hidden text"
 
+# udev rules that online memory are named, with their file and line
+run synthetic-udev-rule doctor
+expect_in "$out" "udev: note: /usr/lib/udev/rules.d/40-redhat.rules:6 onlines every hot-added memory block itself" "udev rule"
+expect_in "$out" "fix: mask it with an empty /etc/udev/rules.d/40-redhat.rules" "udev rule fix"
+expect_in "$out" "udev: note: /etc/udev/rules.d/80-hotplug-mem.rules:1" "etc udev rule"
+expect_not_in "$out" "60-block.rules" "a rule that is not about memory"
+run mixed-zones doctor
+expect_in "$out" "(auto_online_blocks is set by memhp_default_state=online on the kernel command line)" "auto-online source"
+
 run online-movable doctor --help
 expect_rc 0 "doctor --help"
 expect_in "$out" "usage: spmctl doctor" "doctor help"
