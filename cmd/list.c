@@ -93,21 +93,7 @@ static bool list_wants_block(struct spm_ctx *ctx, const struct list_opts *o,
 
 const char *spmctl_size(uint64_t bytes, char *buf)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB",
-					     "TiB", "PiB", "EiB" };
-	double v = (double)bytes;
-	int u = -1;
-
-	if (bytes < 1024) {
-		snprintf(buf, 32, "%" PRIu64 " B", bytes);
-		return buf;
-	}
-	while (v >= 1024.0 && u < 5) {
-		v /= 1024.0;
-		u++;
-	}
-	snprintf(buf, 32, "%.2f %s", v, units[u]);
-	return buf;
+	return spm_size_format(bytes, buf, 32);
 }
 
 void spmctl_blocks_add(struct spmctl_blocks *s, struct spm_block *b)

@@ -228,6 +228,41 @@ int spm_dax_get_node(struct spm_dax *dax);
 const char *spm_dax_state_get_name(enum spm_dax_state state);
 
 /* ------------------------------------------------------------------ */
+/* Diagnosis: is the memory isolated, and if not why and what fixes it  */
+/* ------------------------------------------------------------------ */
+
+enum spm_severity {
+	SPM_SEV_OK = 0,	 /* as it should be */
+	SPM_SEV_NOTE,	 /* worth knowing; nothing (or nothing urgent) to fix */
+	SPM_SEV_PROBLEM, /* memory that is meant to be isolated is not */
+};
+/* "ok", "note", "problem". */
+const char *spm_severity_get_name(enum spm_severity severity);
+
+/* One finding; the strings live only during the callback. */
+struct spm_finding {
+	size_t size; /* sizeof(struct spm_finding) of the library */
+	enum spm_severity severity;
+	const char *object; /* "kernel", "udev", "dax0.0", "node2",
+			     * "range 0x200000000" */
+	const char *reason; /* what is the case, and why */
+	const char *fix;    /* a command or a change to make, or NULL */
+};
+typedef void (*spm_finding_fn)(void *userdata, const struct spm_finding *f);
+
+/*
+ * Every finding about the kernel and its onlining agents, the udev rules
+ * that online memory, the Soft Reserved ranges without a dax device, each
+ * dax device and each node, in that order. Only Specific Purpose Memory
+ * gets a fix that onlines it. Returns the number of problems, or -errno.
+ */
+int spm_diagnose(struct spm_ctx *ctx, spm_finding_fn fn, void *userdata);
+/* The findings about one dax device only. */
+int spm_dax_diagnose(struct spm_dax *dax, spm_finding_fn fn, void *userdata);
+/* "1.00 GiB", "512 B": the form the findings use. Returns buf. */
+const char *spm_size_format(uint64_t bytes, char *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
 /* NUMA nodes                                                           */
 /* ------------------------------------------------------------------ */
 
