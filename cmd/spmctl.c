@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "offline", cmd_offline, "offline a dax device's memory" },
 	{ "exec", cmd_exec, "run a command bound to SPM nodes" },
 	{ "apply", cmd_apply, "apply the boot policy of spm.conf" },
+	{ "gather", cmd_gather, "archive what spmctl reads, for a bug report" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -46,6 +46,14 @@ int spm_set_root(struct spm_ctx *ctx, const char *root);
 const char *spm_get_root(struct spm_ctx *ctx);
 bool spm_root_is_live(struct spm_ctx *ctx);
 
+/*
+ * Copy the files libspm reads (sys/, proc/, etc/spm, boot/config, the udev
+ * rules) from the root into the existing directory dest, so that dest can
+ * be used as a root and gives the same answers: for bug reports and test
+ * fixtures. Returns the number of files and links copied, or -errno.
+ */
+int spm_gather(struct spm_ctx *ctx, const char *dest);
+
 /* Scan everything again now (after a change); objects are updated in
  * place. Returns 0, or -errno with the reason (an unusable root, no
  * sys/devices/system/node, unreadable /proc/iomem) in the last error. */
