@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <spm/libspm.h>
+#include <spm-policy.h>
 
 #include "builtin.h"
 
@@ -107,10 +108,9 @@ static void print_rule(struct spm_rule *r)
 	putchar('\n');
 }
 
-/* The last error without its leading "daxX.Y: ", which the caller prints. */
-static const char *dev_error(struct spm_ctx *ctx, const char *dev)
+/* An error without its leading "daxX.Y: ", which the caller prints. */
+static const char *dev_error(const char *err, const char *dev)
 {
-	const char *err = spm_get_last_error(ctx);
 	size_t len = strlen(dev);
 
 	if (!strncmp(err, dev, len) && err[len] == ':' && err[len + 1] == ' ')
@@ -128,7 +128,7 @@ static int load(struct spm_ctx *ctx, const char *path,
 {
 	int count = 0, rc;
 
-	rc = spm_config_load(ctx, path, config);
+	rc = spm_config_load(ctx, path, config, NULL, 0);
 	if (rc != -EINVAL)
 		return rc;
 	rc = spm_config_check(ctx, path, print_problem, &count);
@@ -145,7 +145,7 @@ static int check(struct spm_ctx *ctx, const char *path)
 
 	rc = load(ctx, path, &config);
 	if (rc < 0) {
-		spmctl_error("apply", "%s", spm_get_last_error(ctx));
+		spmctl_error("apply", "spm.conf: %s", strerror(-rc));
 		return SPMCTL_EXIT_FAIL;
 	}
 	if (rc > 0) {
@@ -223,7 +223,7 @@ static int apply_one(struct spm_ctx *ctx, struct spm_config *config,
 	rc = spm_config_match_rule(config, dax, &rule);
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s; left alone\n", dev,
-			dev_error(ctx, dev));
+			dev_error(spm_config_get_error(config), dev));
 		return rc;
 	}
 	if (!rule) {
@@ -270,7 +270,7 @@ static int apply_one(struct spm_ctx *ctx, struct spm_config *config,
 	if (rc < 0) {
 		fflush(stdout);
 		fprintf(stderr, "%s: failed: %s\n", dev,
-			dev_error(ctx, dev));
+			dev_error(opts->result->message, dev));
 		*check = opts->result->check;
 	} else if (!a->nsteps)
 		printf("%s: %s, nothing to do\n", dev, same);
@@ -363,7 +363,7 @@ int cmd_apply(int argc, char **argv, struct spm_ctx *ctx)
 	rc = load(ctx, path, &config);
 	if (rc != 0) {
 		if (rc < 0)
-			spmctl_error("apply", "%s", spm_get_last_error(ctx));
+			spmctl_error("apply", "spm.conf: %s", strerror(-rc));
 		else
 			spmctl_error(
 				"apply",
