@@ -394,20 +394,6 @@ static struct json_object *nodes_json(struct spm_ctx *ctx,
 	return a;
 }
 
-static const char *state_name(enum spm_block_state st)
-{
-	switch (st) {
-	case SPM_BLOCK_ONLINE:
-		return "online";
-	case SPM_BLOCK_OFFLINE:
-		return "offline";
-	case SPM_BLOCK_GOING_OFFLINE:
-		return "going-offline";
-	default:
-		return "unknown";
-	}
-}
-
 static struct json_object *blocks_array_json(struct spm_ctx *ctx,
 					     const struct list_opts *o)
 {
@@ -426,7 +412,7 @@ static struct json_object *blocks_array_json(struct spm_ctx *ctx,
 		spmctl_jadd(r, "start", jaddr(o, spm_block_get_start(b)));
 		spmctl_jadd(r, "state",
 		     json_object_new_string(
-			     state_name(spm_block_get_state(b))));
+			     spm_block_state_get_name(spm_block_get_state(b))));
 		if (spm_block_get_zone(b))
 			spmctl_jadd(r, "zone",
 			     json_object_new_string(spm_block_get_zone(b)));
@@ -697,7 +683,7 @@ static void print_run(const struct block_run *r)
 	printf("  %-18s 0x%016" PRIx64 "-0x%016" PRIx64 " %10s  %-13s %-8s",
 	       id, start, start + r->count * bs - 1,
 	       spmctl_size(r->count * bs, sz),
-	       state_name(spm_block_get_state(f)),
+	       spm_block_state_get_name(spm_block_get_state(f)),
 	       spm_block_get_zone(f) ? spm_block_get_zone(f) : "-");
 	if (spm_block_get_node(f) >= 0)
 		printf(" node %d", spm_block_get_node(f));

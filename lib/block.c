@@ -569,6 +569,20 @@ uint64_t spm_block_get_size(struct spm_block *block)
 	return block ? block->ctx->disc.block_size : 0;
 }
 
+const char *spm_block_state_get_name(enum spm_block_state state)
+{
+	switch (state) {
+	case SPM_BLOCK_ONLINE:
+		return "online";
+	case SPM_BLOCK_OFFLINE:
+		return "offline";
+	case SPM_BLOCK_GOING_OFFLINE:
+		return "going-offline";
+	default:
+		return "unknown";
+	}
+}
+
 enum spm_block_state spm_block_get_state(struct spm_block *block)
 {
 	return block ? block->state : SPM_BLOCK_UNKNOWN;

@@ -184,7 +184,7 @@ static void read_dax(struct spm_ctx *ctx, struct spm_dax *dax)
 	dax->spm_node = -1;
 	if (spm_try_read_str(ctx, buf, sizeof(buf), DAX_DEVICES "/%s/spm_node",
 			     dax->devname) >= 0)
-		dax->spm_node = buf[0] == '1' || buf[0] == 'Y' || buf[0] == 'y';
+		dax->spm_node = spm_parse_kbool(buf) == 1;
 	dax->driver[0] = '\0';
 	if (spm_exists(ctx, DAX_DEVICES "/%s/driver", dax->devname) &&
 	    spm_read_link_base(ctx, dax->driver, sizeof(dax->driver),

@@ -153,9 +153,7 @@ static int read_spm_node(struct spm_ctx *ctx, const char *dev)
 
 	if (read_attr(ctx, buf, sizeof(buf), DAX_DEV "/%s/spm_node", dev) < 0)
 		return -1;
-	/* kstrtobool forms */
-	return buf[0] == '1' || buf[0] == 'y' || buf[0] == 'Y' ||
-	       (buf[0] == 'o' && buf[1] == 'n');
+	return spm_parse_kbool(buf) == 1;
 }
 
 /* Read a block's state and zone; present=false when memoryN is absent. */
@@ -184,20 +182,6 @@ static void read_block(struct spm_ctx *ctx, struct blk *b)
 			n = sizeof(b->zone) - 1;
 		memcpy(b->zone, buf, n);
 		b->zone[n] = '\0';
-	}
-}
-
-static const char *state_name(enum spm_block_state s)
-{
-	switch (s) {
-	case SPM_BLOCK_ONLINE:
-		return "online";
-	case SPM_BLOCK_OFFLINE:
-		return "offline";
-	case SPM_BLOCK_GOING_OFFLINE:
-		return "going-offline";
-	default:
-		return "unknown";
 	}
 }
 
@@ -349,7 +333,7 @@ static int do_offline_block(struct op *op, struct blk *b, const char *why)
 		return fail(
 			op, -EIO,
 			"memory%lu is %s after writing \"offline\" to its state",
-			b->id, state_name(b->state));
+			b->id, spm_block_state_get_name(b->state));
 	return journal(op, U_OFFLINED, b->id, 0, zone);
 }
 
@@ -424,7 +408,7 @@ static int do_online_block(struct op *op, struct blk *b, bool expect_offline)
 			return rc;
 	} else if (b->state != SPM_BLOCK_OFFLINE) {
 		return fail(op, -EBUSY, "memory%lu is %s; try again later",
-			    b->id, state_name(b->state));
+			    b->id, spm_block_state_get_name(b->state));
 	}
 
 	step(op, "online memory%lu as %s", b->id, val);
@@ -530,7 +514,7 @@ static int do_unbind(struct op *op)
 					op, -EBUSY,
 					"not unbinding kmem from %s: memory%lu is still %s (its range would be lost until reboot)",
 					op->dev, op->blk[i].id,
-					state_name(op->blk[i].state));
+					spm_block_state_get_name(op->blk[i].state));
 		}
 	}
 	step(op, "unbind %s from %s", op->dev, driver);
@@ -648,7 +632,7 @@ static void describe_state(struct op *op, char *buf, size_t len)
 		if (!b->present)
 			continue;
 		n = snprintf(buf + pos, len - pos, ", memory%lu %s%s%s%s",
-			     b->id, state_name(b->state),
+			     b->id, spm_block_state_get_name(b->state),
 			     b->state == SPM_BLOCK_ONLINE ? " (" : "",
 			     b->state == SPM_BLOCK_ONLINE ? b->zone : "",
 			     b->state == SPM_BLOCK_ONLINE ? ")" : "");
@@ -1320,7 +1304,7 @@ static int online_act(struct op *op, int target_spm, bool rebind)
 		if (!b->present || b->state != SPM_BLOCK_ONLINE)
 			return fail(op, -EIO, "memory%lu is %s after onlining",
 				    b->id,
-				    b->present ? state_name(b->state) : "gone");
+				    b->present ? spm_block_state_get_name(b->state) : "gone");
 		if (!zone_ok(op, b->zone))
 			return fail(
 				op, -EBUSY,

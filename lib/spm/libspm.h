@@ -327,6 +327,8 @@ unsigned long spm_block_get_id(struct spm_block *block); /* memoryN */
 uint64_t spm_block_get_start(struct spm_block *block);
 uint64_t spm_block_get_size(struct spm_block *block);
 enum spm_block_state spm_block_get_state(struct spm_block *block);
+/* "online", "offline", "going-offline", "unknown": as sysfs spells them. */
+const char *spm_block_state_get_name(enum spm_block_state state);
 /* Zone of an online block ("Movable", "Normal", "none"); for an offline
  * block the default zone the kernel would pick. */
 const char *spm_block_get_zone(struct spm_block *block);
