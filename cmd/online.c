@@ -156,8 +156,11 @@ static void report(struct run *run, struct spm_dax *dax, bool online,
 	if (skipped)
 		snprintf(line, sizeof(line), "%s: skipped: %s",
 			 spm_dax_get_devname(dax), skipped);
-	else if (res->err < 0)
+	else if (res->err < 0 && res->message[0])
 		snprintf(line, sizeof(line), "%s", res->message);
+	else if (res->err < 0)
+		snprintf(line, sizeof(line), "%s: %s", spm_dax_get_devname(dax),
+			 strerror(-res->err));
 	else
 		result_line(run, dax, online, zone, line, sizeof(line));
 

@@ -2,7 +2,7 @@
 /*
  * Synthetic trees and a simulated kernel for the operation tests; see
  * fixture.h. The simulation follows the 6.12 rules the library relies on
- * (userspace-map.md §2, spm-abi.md §6): writing a block's current state
+ * (drivers/base/memory.c, spm-abi.md §6): writing a block's current state
  * again is EINVAL; online_movable makes valid_zones "Movable"; binding
  * kmem adds the blocks offline (or online, with auto-online), unbinding
  * removes them; spm_node cannot change while kmem is bound (EBUSY); a
