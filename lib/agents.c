@@ -107,17 +107,11 @@ static void scan_udev_rules(struct spm_ctx *ctx)
 	size_t i, k, n = 0, cap = 0;
 	struct dirent *de;
 	DIR *dir;
-	int fd;
 
 	for (i = 0; i < sizeof(rules_dirs) / sizeof(rules_dirs[0]); i++) {
-		fd = spm_open_rel(ctx, rules_dirs[i], O_DIRECTORY);
-		if (fd < 0)
+		dir = spm_opendir_rel(ctx, rules_dirs[i]);
+		if (!dir)
 			continue;
-		dir = fdopendir(fd);
-		if (!dir) {
-			close(fd);
-			continue;
-		}
 		while ((de = readdir(dir))) {
 			size_t len = strlen(de->d_name);
 

@@ -177,20 +177,14 @@ static void assign_nodes(struct spm_ctx *ctx)
 	unsigned long id;
 	size_t i;
 	DIR *dir;
-	int fd;
 
 	for (i = 0; i < d->nodes.n; i++) {
 		struct spm_node *n = d->nodes.v[i];
 
 		snprintf(rel, sizeof(rel), NODE_DIR "/node%d", n->id);
-		fd = spm_open_rel(ctx, rel, O_DIRECTORY);
-		if (fd < 0)
+		dir = spm_opendir_rel(ctx, rel);
+		if (!dir)
 			continue;
-		dir = fdopendir(fd);
-		if (!dir) {
-			close(fd);
-			continue;
-		}
 		while ((de = readdir(dir))) {
 			if (!parse_block_name(de->d_name, &id))
 				continue;

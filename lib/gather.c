@@ -121,16 +121,11 @@ static int copy_dir(struct gather *g, const char *rel, int depth,
 	struct dirent *de;
 	struct stat st;
 	DIR *dir;
-	int fd, rc = 0;
+	int rc = 0;
 
-	fd = openat(g->ctx->root_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	dir = spm_opendir_rel(g->ctx, rel);
+	if (!dir)
 		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -ENOMEM;
-	}
 	while (rc == 0 && (de = readdir(dir))) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -212,17 +207,12 @@ static int copy_bus(struct gather *g, const char *bus, int depth,
 	char rel[SPM_PATH_MAX], real[SPM_PATH_MAX], *slash;
 	struct dirent *de;
 	DIR *dir;
-	int fd, rc = 0;
+	int rc = 0;
 
 	snprintf(rel, sizeof(rel), "%s/devices", bus);
-	fd = openat(g->ctx->root_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -ENOMEM;
-	}
+	dir = spm_opendir_rel(g->ctx, rel);
+	if (!dir)
+		return 0; /* no such bus: nothing to keep */
 	while (rc == 0 && (de = readdir(dir))) {
 		if (de->d_name[0] == '.')
 			continue;

@@ -13,6 +13,7 @@
 #ifndef _LIBSPM_DISCOVERY_H_
 #define _LIBSPM_DISCOVERY_H_
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -226,6 +227,8 @@ void spm_node_free(void *p);
 /* sysfs.c extras used by discovery. */
 /* Open a root-relative path (O_RDONLY | O_CLOEXEC | flags): fd or -errno. */
 int spm_open_rel(struct spm_ctx *ctx, const char *rel, int flags);
+/* opendir() of a root-relative directory; NULL with errno set. */
+DIR *spm_opendir_rel(struct spm_ctx *ctx, const char *rel);
 /* spm_read_str() for optional attributes: failures are not recorded. */
 int spm_try_read_str(struct spm_ctx *ctx, char *buf, size_t len,
 		     const char *fmt, ...)
