@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 . tests/vm/lib.sh
 
 ensure_packages $VM_PACKAGES meson ninja-build pkg-config libudev-dev \
-	libkmod-dev libjson-c-dev libdaxctl-dev libcxl-dev
+	libkmod-dev libjson-c-dev
 echo "== Building the patched and the vanilla kernel from $(basename "$TARBALL") $(kernel_pkg_version), and spmctl"
 tests/vm/build-kernel.sh patched
 tests/vm/build-kernel.sh vanilla

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <spm/libspm.h>
+#include <spm-policy.h>
 
 #include "builtin.h"
 
@@ -77,20 +78,6 @@ static void print_step(void *userdata, const char *text)
 	fflush(stdout);
 }
 
-static int exit_for(int err)
-{
-	switch (err) {
-	case -ENOTRECOVERABLE:
-		return SPMCTL_EXIT_ROLLBACK;
-	case -EOPNOTSUPP:
-		return SPMCTL_EXIT_UNSUPPORTED;
-	case -ENODEV:
-		return SPMCTL_EXIT_NOTFOUND;
-	default:
-		return spmctl_exit_for_errno(err);
-	}
-}
-
 /* "file:line (name)" */
 static void print_where(struct spm_rule *r)
 {
@@ -121,10 +108,9 @@ static void print_rule(struct spm_rule *r)
 	putchar('\n');
 }
 
-/* The last error without its leading "daxX.Y: ", which the caller prints. */
-static const char *dev_error(struct spm_ctx *ctx, const char *dev)
+/* An error without its leading "daxX.Y: ", which the caller prints. */
+static const char *dev_error(const char *err, const char *dev)
 {
-	const char *err = spm_get_last_error(ctx);
 	size_t len = strlen(dev);
 
 	if (!strncmp(err, dev, len) && err[len] == ':' && err[len + 1] == ' ')
@@ -142,7 +128,7 @@ static int load(struct spm_ctx *ctx, const char *path,
 {
 	int count = 0, rc;
 
-	rc = spm_config_load(ctx, path, config);
+	rc = spm_config_load(ctx, path, config, NULL, 0);
 	if (rc != -EINVAL)
 		return rc;
 	rc = spm_config_check(ctx, path, print_problem, &count);
@@ -159,7 +145,7 @@ static int check(struct spm_ctx *ctx, const char *path)
 
 	rc = load(ctx, path, &config);
 	if (rc < 0) {
-		spmctl_error("apply", "%s", spm_get_last_error(ctx));
+		spmctl_error("apply", "spm.conf: %s", strerror(-rc));
 		return SPMCTL_EXIT_FAIL;
 	}
 	if (rc > 0) {
@@ -206,7 +192,8 @@ static int lock_apply(void)
 
 /* Apply the matching rule to one device; returns 0 or -errno. */
 static int apply_one(struct spm_ctx *ctx, struct spm_config *config,
-		     const char *dev, struct spm_op_opts *opts)
+		     const char *dev, struct spm_op_opts *opts,
+		     enum spm_check *check)
 {
 	struct apply *a = opts->step_userdata;
 	enum spm_action action;
@@ -217,7 +204,7 @@ static int apply_one(struct spm_ctx *ctx, struct spm_config *config,
 
 	dax = spm_dax_get_by_name(ctx, dev);
 	if (!dax) {
-		printf("%s: failed: %s\n", dev, dev_error(ctx, dev));
+		fprintf(stderr, "%s: failed: no such dax device\n", dev);
 		return -ENODEV;
 	}
 	if (spm_dax_get_size(dax) == 0) {
@@ -225,9 +212,18 @@ static int apply_one(struct spm_ctx *ctx, struct spm_config *config,
 		printf("%s: size 0, nothing to do\n", dev);
 		return 0;
 	}
+	/* The boot policy is for Specific Purpose Memory only: a rule must
+	 * never turn persistent memory volatile, nor fail on a device it
+	 * cannot read the identity of because it is not SPM at all. */
+	if (!spm_dax_source_is_spm(spm_dax_get_source(dax))) {
+		printf("%s: source %s, not Specific Purpose Memory: left alone\n",
+		       dev, spm_dax_source_get_name(spm_dax_get_source(dax)));
+		return 0;
+	}
 	rc = spm_config_match_rule(config, dax, &rule);
 	if (rc < 0) {
-		printf("%s: %s; left alone\n", dev, dev_error(ctx, dev));
+		fprintf(stderr, "%s: %s; left alone\n", dev,
+			dev_error(spm_config_get_error(config), dev));
 		return rc;
 	}
 	if (!rule) {
@@ -271,9 +267,12 @@ static int apply_one(struct spm_ctx *ctx, struct spm_config *config,
 		printf("%s: left alone (action = ignore)\n", dev);
 		return 0;
 	}
-	if (rc < 0)
-		printf("%s: failed: %s\n", dev, dev_error(ctx, dev));
-	else if (!a->nsteps)
+	if (rc < 0) {
+		fflush(stdout);
+		fprintf(stderr, "%s: failed: %s\n", dev,
+			dev_error(opts->result->message, dev));
+		*check = opts->result->check;
+	} else if (!a->nsteps)
 		printf("%s: %s, nothing to do\n", dev, same);
 	else if (a->dry)
 		printf("%s: would be %s (%d step%s)\n", dev, done, a->nsteps,
@@ -296,10 +295,14 @@ int cmd_apply(int argc, char **argv, struct spm_ctx *ctx)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct apply a = { 0 };
+	struct spm_op_result res = { .size = sizeof(res) };
 	struct spm_op_opts opts = {
+		.size = sizeof(opts),
 		.step_fn = print_step,
 		.step_userdata = &a,
+		.result = &res,
 	};
+	enum spm_check refused;
 	const char *path = NULL;
 	struct spm_config *config;
 	struct spm_dax *dax;
@@ -309,7 +312,9 @@ int cmd_apply(int argc, char **argv, struct spm_ctx *ctx)
 	char *end;
 	long v;
 
-	while ((c = getopt_long(argc, argv, "c:nt:h", longopts, NULL)) != -1) {
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:nt:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			path = optarg;
@@ -341,8 +346,7 @@ int cmd_apply(int argc, char **argv, struct spm_ctx *ctx)
 			fputs(apply_usage, stdout);
 			return SPMCTL_EXIT_OK;
 		default:
-			fputs(apply_usage, stderr);
-			return SPMCTL_EXIT_USAGE;
+			return spmctl_bad_option("apply", c, argv, apply_usage);
 		}
 	}
 	if (do_check) {
@@ -359,7 +363,7 @@ int cmd_apply(int argc, char **argv, struct spm_ctx *ctx)
 	rc = load(ctx, path, &config);
 	if (rc != 0) {
 		if (rc < 0)
-			spmctl_error("apply", "%s", spm_get_last_error(ctx));
+			spmctl_error("apply", "spm.conf: %s", strerror(-rc));
 		else
 			spmctl_error(
 				"apply",
@@ -377,8 +381,8 @@ int cmd_apply(int argc, char **argv, struct spm_ctx *ctx)
 			lock_apply();
 	}
 
-	/* Names first: each operation refreshes the context, which frees
-	 * the device objects. */
+	/* Names first: each operation refreshes the context (objects stay,
+	 * but the device list may change). */
 	if (optind < argc) {
 		n = argc - optind;
 		names = calloc(n, sizeof(*names));
@@ -403,16 +407,17 @@ int cmd_apply(int argc, char **argv, struct spm_ctx *ctx)
 		return SPMCTL_EXIT_FAIL;
 	}
 	for (i = 0; i < n; i++) {
+		refused = SPM_CHECK_NONE;
 		if (!names[i]) {
 			rc = -ENOMEM;
 			spmctl_error("apply", "out of memory");
 		} else {
-			rc = apply_one(ctx, config, names[i], &opts);
+			rc = apply_one(ctx, config, names[i], &opts, &refused);
 		}
 		/* The first failure decides the exit code; the rest are
 		 * still handled. */
 		if (rc < 0 && exit_code == SPMCTL_EXIT_OK)
-			exit_code = exit_for(rc);
+			exit_code = spmctl_exit_code(rc, refused);
 		free(names[i]);
 	}
 	free(names);

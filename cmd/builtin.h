@@ -3,7 +3,7 @@
 #ifndef _SPMCTL_BUILTIN_H_
 #define _SPMCTL_BUILTIN_H_
 
-struct spm_ctx;
+#include <spm/libspm.h>
 
 enum spmctl_exit {
 	SPMCTL_EXIT_OK = 0,		/* done (or nothing to do) */
@@ -14,6 +14,8 @@ enum spmctl_exit {
 	SPMCTL_EXIT_NOTFOUND = 5,	/* no such device or node */
 	SPMCTL_EXIT_PROBLEMS = 6,	/* doctor/apply --check found problems */
 	SPMCTL_EXIT_ROLLBACK = 7,	/* failed AND could not restore state */
+	SPMCTL_EXIT_REFUSED = 8,	/* a pre-flight check refused: nothing
+					 * was changed */
 };
 
 /* Each returns an enum spmctl_exit. argv[0] is the subcommand name. */
@@ -23,13 +25,18 @@ int cmd_online(int argc, char **argv, struct spm_ctx *ctx);
 int cmd_offline(int argc, char **argv, struct spm_ctx *ctx);
 int cmd_exec(int argc, char **argv, struct spm_ctx *ctx);
 int cmd_apply(int argc, char **argv, struct spm_ctx *ctx);
+int cmd_gather(int argc, char **argv, struct spm_ctx *ctx);
 
 /* Shared CLI helpers (cmd/util.c). */
 /* Print "spmctl <cmd>: <message>" to stderr. */
 void spmctl_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Map a -errno from libspm to an exit code. */
-int spmctl_exit_for_errno(int err);
+/* Map a libspm result (-errno, and the pre-flight check that refused, if
+ * any) to an exit code: the one mapping of every subcommand. */
+int spmctl_exit_code(int err, enum spm_check check);
+/* Report a bad option (getopt returned c, '?' or ':') and the usage;
+ * returns SPMCTL_EXIT_USAGE. */
+int spmctl_bad_option(const char *cmd, int c, char **argv, const char *usage);
 /* Non-zero (and a message) when the command needs root and lacks it;
  * fixture roots never need root. */
 int spmctl_require_root(struct spm_ctx *ctx, const char *cmd);

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -25,36 +26,74 @@
 
 static const char list_usage[] =
 	"usage: spmctl list [-j|--json] [-u|--human] [--ranges] [--devices]\n"
-	"                   [--nodes] [--blocks]\n"
+	"                   [--nodes] [--blocks] [-d|--device DEV]\n"
+	"                   [--node N] [--source SOURCE]\n"
 	"\n"
-	"  -j, --json     print one JSON object (see spmctl(8))\n"
-	"  -u, --human    sizes as \"1.00 GiB\" and addresses in hex in JSON\n"
-	"      --ranges   show the Soft Reserved ranges, hmem devices and\n"
-	"                 CXL regions\n"
-	"      --devices  show the dax devices\n"
-	"      --nodes    show the NUMA nodes\n"
-	"      --blocks   also list every memory block\n"
-	"  -h, --help     show this help\n";
+	"  -j, --json          print one JSON object (see spmctl(8))\n"
+	"  -u, --human         sizes as \"1.00 GiB\" and addresses in hex in JSON\n"
+	"      --ranges        show the Soft Reserved ranges, hmem devices and\n"
+	"                      CXL regions\n"
+	"      --devices       show the dax devices\n"
+	"      --nodes         show the NUMA nodes\n"
+	"      --blocks        also show the memory blocks, as ranges of blocks\n"
+	"                      in the same state, zone and node (like lsmem)\n"
+	"  -d, --device DEV    only this dax device (and its node and blocks)\n"
+	"      --node N        only node N (its devices and blocks)\n"
+	"      --source SOURCE only dax devices of this source: hmem, cxl-ram,\n"
+	"                      pmem, driver, unknown\n"
+	"  -h, --help          show this help\n";
+
+struct list_opts {
+	bool json, human;
+	unsigned int show;
+	const char *dev; /* --device */
+	int node;	 /* --node, -1: all */
+	int source;	 /* --source, -1: all */
+};
+
+static bool list_wants_dax(const struct list_opts *o, struct spm_dax *dax)
+{
+	if (o->dev && strcmp(o->dev, spm_dax_get_devname(dax)))
+		return false;
+	if (o->source >= 0 && (int)spm_dax_get_source(dax) != o->source)
+		return false;
+	return o->node < 0 || spm_dax_get_node(dax) == o->node;
+}
+
+static bool list_wants_node(struct spm_ctx *ctx, const struct list_opts *o,
+			    struct spm_node *n)
+{
+	struct spm_dax *dax;
+
+	if (o->node >= 0)
+		return spm_node_get_id(n) == o->node;
+	if (!o->dev && o->source < 0)
+		return true;
+	/* a device filter shows the nodes of the devices it shows */
+	spm_dax_foreach (ctx, dax)
+		if (list_wants_dax(o, dax) &&
+		    spm_dax_get_node(dax) == spm_node_get_id(n))
+			return true;
+	return false;
+}
+
+static bool list_wants_block(struct spm_ctx *ctx, const struct list_opts *o,
+			     struct spm_block *b)
+{
+	struct spm_dax *dax = spm_block_get_dax(b);
+
+	if (o->node >= 0 && spm_block_get_node(b) != o->node)
+		return false;
+	if (o->dev || o->source >= 0)
+		return dax && list_wants_dax(o, dax);
+	return true;
+}
 
 /* ---- shared with doctor ------------------------------------------- */
 
 const char *spmctl_size(uint64_t bytes, char *buf)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB",
-					     "TiB", "PiB", "EiB" };
-	double v = (double)bytes;
-	int u = -1;
-
-	if (bytes < 1024) {
-		snprintf(buf, 32, "%" PRIu64 " B", bytes);
-		return buf;
-	}
-	while (v >= 1024.0 && u < 5) {
-		v /= 1024.0;
-		u++;
-	}
-	snprintf(buf, 32, "%.2f %s", v, units[u]);
-	return buf;
+	return spm_size_format(bytes, buf, 32);
 }
 
 void spmctl_blocks_add(struct spmctl_blocks *s, struct spm_block *b)
@@ -131,104 +170,17 @@ const char *spmctl_dax_mode_name(enum spm_dax_mode mode)
 	}
 }
 
-/* The node the device's memory is on: its blocks' node, else target. */
-static int dax_node(struct spm_dax *dax)
-{
-	struct spm_block *b;
-
-	spm_dax_block_foreach (dax, b)
-		if (spm_block_get_node(b) >= 0)
-			return spm_block_get_node(b);
-	return spm_dax_get_target_node(dax);
-}
-
-const char *spmctl_dax_state(struct spm_ctx *ctx, struct spm_dax *dax,
-			     const struct spmctl_blocks *s)
-{
-	struct spm_node *node;
-
-	switch (spm_dax_get_mode(dax)) {
-	case SPM_DAX_MODE_DEVDAX:
-		return "devdax";
-	case SPM_DAX_MODE_NONE:
-		return "unbound";
-	case SPM_DAX_MODE_OTHER:
-		return "other";
-	case SPM_DAX_MODE_KMEM:
-		break;
-	default:
-		return "unknown";
-	}
-	if (!s->count)
-		return "unknown";
-	if (!s->online)
-		return "offline";
-	if (s->online < s->count)
-		return "partial";
-	node = spm_node_get_by_id(ctx, dax_node(dax));
-	if (node && spm_node_is_spm(node))
-		return "isolated";
-	return "sysram";
-}
-
 /* ---- JSON ---------------------------------------------------------- */
 
-struct list_opts {
-	bool json, human;
-	unsigned int show;
-};
-
-static int jadd(struct json_object *obj, const char *key,
-		struct json_object *val)
-{
-	if (!val)
-		return -ENOMEM;
-	return json_object_object_add(obj, key, val) ? -ENOMEM : 0;
-}
 
 static struct json_object *jsize(const struct list_opts *o, uint64_t v)
 {
-	char buf[32];
-
-	if (o->human)
-		return json_object_new_string(spmctl_size(v, buf));
-	return json_object_new_uint64(v);
+	return spmctl_jsize(v, o->human);
 }
 
 static struct json_object *jaddr(const struct list_opts *o, uint64_t v)
 {
-	char buf[32];
-
-	if (o->human) {
-		snprintf(buf, sizeof(buf), "%#" PRIx64, v);
-		return json_object_new_string(buf);
-	}
-	return json_object_new_uint64(v);
-}
-
-static struct json_object *blocks_json(const struct spmctl_blocks *s)
-{
-	struct json_object *o = json_object_new_object(), *z;
-	int i;
-
-	if (!o)
-		return NULL;
-	jadd(o, "count", json_object_new_uint64(s->count));
-	jadd(o, "online", json_object_new_uint64(s->online));
-	jadd(o, "offline", json_object_new_uint64(s->offline));
-	if (s->going_offline)
-		jadd(o, "going_offline",
-		     json_object_new_uint64(s->going_offline));
-	if (s->online) {
-		z = json_object_new_object();
-		for (i = 0; z && i < s->nr_zones; i++)
-			jadd(z, s->zone[i],
-			     json_object_new_uint64(s->zone_count[i]));
-		jadd(o, "online_zones", z);
-	}
-	if (s->unremovable)
-		jadd(o, "unremovable", json_object_new_uint64(s->unremovable));
-	return o;
+	return spmctl_jaddr(v, o->human);
 }
 
 static struct json_object *kernel_json(struct spm_ctx *ctx,
@@ -240,24 +192,36 @@ static struct json_object *kernel_json(struct spm_ctx *ctx,
 
 	if (!k)
 		return NULL;
-	jadd(k, "has_spm_series",
+	spmctl_jadd(k, "has_spm_series",
 	     json_object_new_boolean(spm_kernel_has_spm(ctx)));
-	jadd(k, "dax_spm_node",
+	spmctl_jadd(k, "dax_spm_node",
 	     json_object_new_boolean(spm_kernel_has_dax_spm(ctx)));
 	s = spm_get_auto_online_blocks(ctx);
 	if (s)
-		jadd(k, "auto_online_blocks", json_object_new_string(s));
+		spmctl_jadd(k, "auto_online_blocks", json_object_new_string(s));
 	s = spm_get_cmdline_memhp_default_state(ctx);
 	if (s)
-		jadd(k, "memhp_default_state", json_object_new_string(s));
+		spmctl_jadd(k, "memhp_default_state", json_object_new_string(s));
 	v = spm_get_cmdline_hmem_spm_node(ctx);
 	if (v >= 0)
-		jadd(k, "dax_hmem_spm_node", json_object_new_boolean(v));
+		spmctl_jadd(k, "dax_hmem_spm_node", json_object_new_boolean(v));
+	s = spm_get_auto_online_source(ctx);
+	if (s)
+		spmctl_jadd(k, "auto_online_source", json_object_new_string(s));
+	if (spm_get_onlining_udev_rule(ctx, 0)) {
+		struct json_object *rules = json_object_new_array();
+
+		for (v = 0; rules && (s = spm_get_onlining_udev_rule(ctx, v));
+		     v++)
+			json_object_array_add(rules,
+					      json_object_new_string(s));
+		spmctl_jadd(k, "onlining_udev_rules", rules);
+	}
 	s = spm_get_online_policy(ctx);
 	if (s)
-		jadd(k, "online_policy", json_object_new_string(s));
+		spmctl_jadd(k, "online_policy", json_object_new_string(s));
 	if (spm_get_memory_block_size(ctx))
-		jadd(k, "memory_block_size",
+		spmctl_jadd(k, "memory_block_size",
 		     jsize(o, spm_get_memory_block_size(ctx)));
 	return k;
 }
@@ -275,14 +239,14 @@ static struct json_object *ranges_json(struct spm_ctx *ctx,
 		if (!r)
 			break;
 		if (spm_range_get_size(range)) {
-			jadd(r, "start", jaddr(o, spm_range_get_start(range)));
-			jadd(r, "size", jsize(o, spm_range_get_size(range)));
+			spmctl_jadd(r, "start", jaddr(o, spm_range_get_start(range)));
+			spmctl_jadd(r, "size", jsize(o, spm_range_get_size(range)));
 		}
 		if (spm_range_get_dax_devname(range))
-			jadd(r, "dax",
+			spmctl_jadd(r, "dax",
 			     json_object_new_string(
 				     spm_range_get_dax_devname(range)));
-		jadd(r, "sysram",
+		spmctl_jadd(r, "sysram",
 		     json_object_new_boolean(spm_range_is_sysram(range)));
 		json_object_array_add(a, r);
 	}
@@ -301,12 +265,12 @@ static struct json_object *hmem_json(struct spm_ctx *ctx,
 		r = json_object_new_object();
 		if (!r)
 			break;
-		jadd(r, "dev", json_object_new_string(spm_hmem_get_devname(h)));
+		spmctl_jadd(r, "dev", json_object_new_string(spm_hmem_get_devname(h)));
 		if (spm_hmem_get_numa_node(h) >= 0)
-			jadd(r, "numa_node",
+			spmctl_jadd(r, "numa_node",
 			     json_object_new_int(spm_hmem_get_numa_node(h)));
 		if (spm_hmem_get_size(h))
-			jadd(r, "size", jsize(o, spm_hmem_get_size(h)));
+			spmctl_jadd(r, "size", jsize(o, spm_hmem_get_size(h)));
 		json_object_array_add(a, r);
 	}
 	return a;
@@ -326,17 +290,17 @@ static struct json_object *cxl_json(struct spm_ctx *ctx,
 		r = json_object_new_object();
 		if (!r)
 			break;
-		jadd(r, "region",
+		spmctl_jadd(r, "region",
 		     json_object_new_string(spm_cxl_region_get_devname(reg)));
-		jadd(r, "mode",
+		spmctl_jadd(r, "mode",
 		     json_object_new_string(spm_cxl_region_get_mode(reg)));
 		if (spm_cxl_region_get_start(reg))
-			jadd(r, "start",
+			spmctl_jadd(r, "start",
 			     jaddr(o, spm_cxl_region_get_start(reg)));
 		if (spm_cxl_region_get_size(reg))
-			jadd(r, "size", jsize(o, spm_cxl_region_get_size(reg)));
+			spmctl_jadd(r, "size", jsize(o, spm_cxl_region_get_size(reg)));
 		if (spm_cxl_region_get_dax_region(reg))
-			jadd(r, "dax_region",
+			spmctl_jadd(r, "dax_region",
 			     json_object_new_string(
 				     spm_cxl_region_get_dax_region(reg)));
 		m = json_object_new_array();
@@ -345,17 +309,17 @@ static struct json_object *cxl_json(struct spm_ctx *ctx,
 			if (!md)
 				break;
 			if (spm_cxl_region_get_memdev(reg, i))
-				jadd(md, "memdev",
+				spmctl_jadd(md, "memdev",
 				     json_object_new_string(
 					     spm_cxl_region_get_memdev(reg,
 								       i)));
 			serial = spm_cxl_region_get_memdev_serial(reg, i);
 			if (serial != UINT64_MAX)
-				jadd(md, "serial",
+				spmctl_jadd(md, "serial",
 				     json_object_new_uint64(serial));
 			json_object_array_add(m, md);
 		}
-		jadd(r, "memdevs", m);
+		spmctl_jadd(r, "memdevs", m);
 		json_object_array_add(a, r);
 	}
 	return a;
@@ -365,46 +329,16 @@ static struct json_object *dax_json(struct spm_ctx *ctx,
 				    const struct list_opts *o)
 {
 	struct json_object *a = json_object_new_array(), *r;
-	struct spmctl_blocks s;
 	struct spm_dax *dax;
 
 	if (!a)
 		return NULL;
 	spm_dax_foreach (ctx, dax) {
-		r = json_object_new_object();
+		if (!list_wants_dax(o, dax))
+			continue;
+		r = spmctl_dax_json(dax, o->human);
 		if (!r)
 			break;
-		spmctl_dax_blocks(dax, &s);
-		jadd(r, "dev",
-		     json_object_new_string(spm_dax_get_devname(dax)));
-		if (spm_dax_get_hmem(dax))
-			jadd(r, "hmem",
-			     json_object_new_string(spm_dax_get_hmem(dax)));
-		if (spm_dax_get_cxl_region(dax))
-			jadd(r, "cxl_region",
-			     json_object_new_string(
-				     spm_dax_get_cxl_region(dax)));
-		if (spm_dax_get_start(dax))
-			jadd(r, "start", jaddr(o, spm_dax_get_start(dax)));
-		jadd(r, "size", jsize(o, spm_dax_get_size(dax)));
-		if (spm_dax_get_align(dax))
-			jadd(r, "align", jsize(o, spm_dax_get_align(dax)));
-		if (spm_dax_get_target_node(dax) >= 0)
-			jadd(r, "target_node",
-			     json_object_new_int(spm_dax_get_target_node(dax)));
-		jadd(r, "mode",
-		     json_object_new_string(
-			     spmctl_dax_mode_name(spm_dax_get_mode(dax))));
-		if (spm_dax_get_driver(dax))
-			jadd(r, "driver",
-			     json_object_new_string(spm_dax_get_driver(dax)));
-		if (spm_dax_get_spm_node(dax) >= 0)
-			jadd(r, "spm_node",
-			     json_object_new_boolean(
-				     spm_dax_get_spm_node(dax)));
-		jadd(r, "state",
-		     json_object_new_string(spmctl_dax_state(ctx, dax, &s)));
-		jadd(r, "memory_blocks", blocks_json(&s));
 		json_object_array_add(a, r);
 	}
 	return a;
@@ -420,25 +354,27 @@ static struct json_object *nodes_json(struct spm_ctx *ctx,
 	if (!a)
 		return NULL;
 	spm_node_foreach (ctx, n) {
+		if (!list_wants_node(ctx, o, n))
+			continue;
 		r = json_object_new_object();
 		if (!r)
 			break;
 		spmctl_node_blocks(n, &s);
-		jadd(r, "node", json_object_new_int(spm_node_get_id(n)));
-		jadd(r, "type",
+		spmctl_jadd(r, "node", json_object_new_int(spm_node_get_id(n)));
+		spmctl_jadd(r, "type",
 		     json_object_new_string(spm_node_is_spm(n) ? "spm" :
 					    spm_node_has_memory(n) ?
 								 "sysram" :
 								 "memoryless"));
-		jadd(r, "has_cpu",
+		spmctl_jadd(r, "has_cpu",
 		     json_object_new_boolean(spm_node_has_cpu(n)));
 		if (spm_node_get_cpulist(n)[0])
-			jadd(r, "cpulist",
+			spmctl_jadd(r, "cpulist",
 			     json_object_new_string(spm_node_get_cpulist(n)));
-		jadd(r, "mem_total", jsize(o, spm_node_get_mem_total(n)));
-		jadd(r, "mem_free", jsize(o, spm_node_get_mem_free(n)));
+		spmctl_jadd(r, "mem_total", jsize(o, spm_node_get_mem_total(n)));
+		spmctl_jadd(r, "mem_free", jsize(o, spm_node_get_mem_free(n)));
 		if (spm_node_get_memory_tier(n) >= 0)
-			jadd(r, "memory_tier",
+			spmctl_jadd(r, "memory_tier",
 			     json_object_new_int(spm_node_get_memory_tier(n)));
 		d = json_object_new_object();
 		spm_node_foreach (ctx, to) {
@@ -449,27 +385,13 @@ static struct json_object *nodes_json(struct spm_ctx *ctx,
 			if (!d || dist < 0)
 				continue;
 			snprintf(key, sizeof(key), "%d", spm_node_get_id(to));
-			jadd(d, key, json_object_new_int(dist));
+			spmctl_jadd(d, key, json_object_new_int(dist));
 		}
-		jadd(r, "distance", d);
-		jadd(r, "memory_blocks", blocks_json(&s));
+		spmctl_jadd(r, "distance", d);
+		spmctl_jadd(r, "memory_blocks", spmctl_blocks_json(&s));
 		json_object_array_add(a, r);
 	}
 	return a;
-}
-
-static const char *state_name(enum spm_block_state st)
-{
-	switch (st) {
-	case SPM_BLOCK_ONLINE:
-		return "online";
-	case SPM_BLOCK_OFFLINE:
-		return "offline";
-	case SPM_BLOCK_GOING_OFFLINE:
-		return "going-offline";
-	default:
-		return "unknown";
-	}
 }
 
 static struct json_object *blocks_array_json(struct spm_ctx *ctx,
@@ -481,30 +403,32 @@ static struct json_object *blocks_array_json(struct spm_ctx *ctx,
 	if (!a)
 		return NULL;
 	spm_block_foreach (ctx, b) {
+		if (!list_wants_block(ctx, o, b))
+			continue;
 		r = json_object_new_object();
 		if (!r)
 			break;
-		jadd(r, "id", json_object_new_uint64(spm_block_get_id(b)));
-		jadd(r, "start", jaddr(o, spm_block_get_start(b)));
-		jadd(r, "state",
+		spmctl_jadd(r, "id", json_object_new_uint64(spm_block_get_id(b)));
+		spmctl_jadd(r, "start", jaddr(o, spm_block_get_start(b)));
+		spmctl_jadd(r, "state",
 		     json_object_new_string(
-			     state_name(spm_block_get_state(b))));
+			     spm_block_state_get_name(spm_block_get_state(b))));
 		if (spm_block_get_zone(b))
-			jadd(r, "zone",
+			spmctl_jadd(r, "zone",
 			     json_object_new_string(spm_block_get_zone(b)));
 		if (spm_block_get_valid_zones(b))
-			jadd(r, "valid_zones",
+			spmctl_jadd(r, "valid_zones",
 			     json_object_new_string(
 				     spm_block_get_valid_zones(b)));
 		if (spm_block_is_removable(b) >= 0)
-			jadd(r, "removable",
+			spmctl_jadd(r, "removable",
 			     json_object_new_boolean(
 				     spm_block_is_removable(b)));
 		if (spm_block_get_node(b) >= 0)
-			jadd(r, "node",
+			spmctl_jadd(r, "node",
 			     json_object_new_int(spm_block_get_node(b)));
 		if (spm_block_get_dax(b))
-			jadd(r, "dax",
+			spmctl_jadd(r, "dax",
 			     json_object_new_string(spm_dax_get_devname(
 				     spm_block_get_dax(b))));
 		json_object_array_add(a, r);
@@ -519,20 +443,16 @@ static int list_json(struct spm_ctx *ctx, const struct list_opts *o)
 
 	if (!top)
 		return -ENOMEM;
-	rc |= jadd(top, "kernel", kernel_json(ctx, o));
-	rc |= jadd(top, "ranges", ranges_json(ctx, o));
-	rc |= jadd(top, "hmem", hmem_json(ctx, o));
-	rc |= jadd(top, "cxl_regions", cxl_json(ctx, o));
-	rc |= jadd(top, "dax_devices", dax_json(ctx, o));
-	rc |= jadd(top, "nodes", nodes_json(ctx, o));
+	rc |= spmctl_jadd(top, "kernel", kernel_json(ctx, o));
+	rc |= spmctl_jadd(top, "ranges", ranges_json(ctx, o));
+	rc |= spmctl_jadd(top, "hmem", hmem_json(ctx, o));
+	rc |= spmctl_jadd(top, "cxl_regions", cxl_json(ctx, o));
+	rc |= spmctl_jadd(top, "dax_devices", dax_json(ctx, o));
+	rc |= spmctl_jadd(top, "nodes", nodes_json(ctx, o));
 	if (o->show & LIST_BLOCKS)
-		rc |= jadd(top, "blocks", blocks_array_json(ctx, o));
+		rc |= spmctl_jadd(top, "blocks", blocks_array_json(ctx, o));
 	if (rc == 0)
-		printf("%s\n",
-		       json_object_to_json_string_ext(
-			       top, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_SPACED |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
+		spmctl_print_json(top);
 	json_object_put(top);
 	return rc ? -ENOMEM : 0;
 }
@@ -566,7 +486,9 @@ static void text_kernel(struct spm_ctx *ctx)
 	const char *memhp = spm_get_cmdline_memhp_default_state(ctx);
 	const char *policy = spm_get_online_policy(ctx);
 	int hmem = spm_get_cmdline_hmem_spm_node(ctx);
+	const char *rule;
 	char sz[32];
+	int i;
 
 	printf("kernel: SPM node series %s, dax spm_node %s, memory block "
 	       "%s\n",
@@ -582,6 +504,11 @@ static void text_kernel(struct spm_ctx *ctx)
 	       hmem	? "1" :
 			  "0",
 	       policy ? policy : "unknown");
+	if (spm_get_auto_online_source(ctx))
+		printf("  auto_online_blocks set by %s\n",
+		       spm_get_auto_online_source(ctx));
+	for (i = 0; (rule = spm_get_onlining_udev_rule(ctx, i)); i++)
+		printf("  udev rule that onlines memory: %s\n", rule);
 }
 
 static void text_ranges(struct spm_ctx *ctx)
@@ -610,18 +537,24 @@ static void text_ranges(struct spm_ctx *ctx)
 	}
 	if (spm_hmem_get_first(ctx)) {
 		puts("\nhmem devices:");
-		spm_hmem_foreach (ctx, h)
-			printf("  %s  %s  numa_node %d\n",
-			       spm_hmem_get_devname(h),
-			       spmctl_size(spm_hmem_get_size(h), sz),
-			       spm_hmem_get_numa_node(h));
+		spm_hmem_foreach (ctx, h) {
+			printf("  %s  %s", spm_hmem_get_devname(h),
+			       spmctl_size(spm_hmem_get_size(h), sz));
+			/* the nearest online node, not where the memory goes */
+			if (spm_hmem_get_numa_node(h) >= 0)
+				printf("  numa_node %d",
+				       spm_hmem_get_numa_node(h));
+			putchar('\n');
+		}
 	}
 	if (spm_cxl_region_get_first(ctx)) {
 		puts("\nCXL RAM regions:");
 		spm_cxl_region_foreach (ctx, reg) {
-			printf("  %s  %#" PRIx64 "  %s  %s",
-			       spm_cxl_region_get_devname(reg),
-			       spm_cxl_region_get_start(reg),
+			printf("  %s", spm_cxl_region_get_devname(reg));
+			if (spm_cxl_region_get_start(reg))
+				printf("  %#" PRIx64,
+				       spm_cxl_region_get_start(reg));
+			printf("  %s  %s",
 			       spmctl_size(spm_cxl_region_get_size(reg), sz),
 			       spm_cxl_region_get_dax_region(reg) ?
 				       spm_cxl_region_get_dax_region(reg) :
@@ -645,38 +578,47 @@ static void text_ranges(struct spm_ctx *ctx)
 	}
 }
 
-static void text_devices(struct spm_ctx *ctx)
+static void text_devices(struct spm_ctx *ctx, const struct list_opts *o)
 {
 	struct spmctl_blocks s;
 	struct spm_dax *dax;
+	bool any = false;
 	char sz[32];
 
 	puts("\ndax devices:");
-	if (!spm_dax_get_first(ctx))
-		puts("  none");
 	spm_dax_foreach (ctx, dax) {
+		if (!list_wants_dax(o, dax))
+			continue;
+		any = true;
 		spmctl_dax_blocks(dax, &s);
 		printf("  %s  %s", spm_dax_get_devname(dax),
 		       spmctl_size(spm_dax_get_size(dax), sz));
 		if (spm_dax_get_start(dax))
 			printf(" at %#" PRIx64, spm_dax_get_start(dax));
+		printf("  %s", spm_dax_source_get_name(
+				       spm_dax_get_source(dax)));
 		if (spm_dax_get_hmem(dax))
-			printf("  %s", spm_dax_get_hmem(dax));
+			printf(" %s", spm_dax_get_hmem(dax));
 		if (spm_dax_get_cxl_region(dax))
-			printf("  %s", spm_dax_get_cxl_region(dax));
+			printf(" %s", spm_dax_get_cxl_region(dax));
+		if (spm_dax_get_nd_region(dax))
+			printf(" %s", spm_dax_get_nd_region(dax));
 		printf("\n    mode %s",
 		       spmctl_dax_mode_name(spm_dax_get_mode(dax)));
 		if (spm_dax_get_target_node(dax) >= 0)
 			printf(", node %d", spm_dax_get_target_node(dax));
 		if (spm_dax_get_spm_node(dax) >= 0)
 			printf(", spm_node %d", spm_dax_get_spm_node(dax));
-		printf(", state %s\n", spmctl_dax_state(ctx, dax, &s));
+		printf(", state %s\n",
+		       spm_dax_state_get_name(spm_dax_get_state(dax)));
 		if (spm_dax_get_mode(dax) == SPM_DAX_MODE_KMEM)
 			print_blocks("    ", &s);
 	}
+	if (!any)
+		puts("  none");
 }
 
-static void text_nodes(struct spm_ctx *ctx)
+static void text_nodes(struct spm_ctx *ctx, const struct list_opts *o)
 {
 	struct spmctl_blocks s;
 	struct spm_node *n;
@@ -684,6 +626,8 @@ static void text_nodes(struct spm_ctx *ctx)
 
 	puts("\nnodes:");
 	spm_node_foreach (ctx, n) {
+		if (!list_wants_node(ctx, o, n))
+			continue;
 		spmctl_node_blocks(n, &s);
 		printf("  node%d  %s", spm_node_get_id(n),
 		       spm_node_is_spm(n)     ? "SPM" :
@@ -705,26 +649,80 @@ static void text_nodes(struct spm_ctx *ctx)
 	}
 }
 
-static void text_blocks(struct spm_ctx *ctx)
+/* A run of consecutive blocks that look the same, printed as one line. */
+struct block_run {
+	struct spm_block *first;
+	unsigned long last_id, count;
+};
+
+static bool same_run(const struct block_run *r, struct spm_block *b)
 {
+	struct spm_block *f = r->first;
+	const char *zf = spm_block_get_zone(f), *zb = spm_block_get_zone(b);
+
+	return spm_block_get_id(b) == r->last_id + 1 &&
+	       spm_block_get_state(b) == spm_block_get_state(f) &&
+	       spm_block_get_node(b) == spm_block_get_node(f) &&
+	       spm_block_get_dax(b) == spm_block_get_dax(f) &&
+	       spm_block_is_removable(b) == spm_block_is_removable(f) &&
+	       (zf == zb || (zf && zb && !strcmp(zf, zb)));
+}
+
+static void print_run(const struct block_run *r)
+{
+	struct spm_block *f = r->first;
+	uint64_t bs = spm_block_get_size(f);
+	uint64_t start = spm_block_get_start(f);
+	char id[48], sz[32];
+
+	if (r->count == 1)
+		snprintf(id, sizeof(id), "memory%lu", spm_block_get_id(f));
+	else
+		snprintf(id, sizeof(id), "memory%lu-%lu", spm_block_get_id(f),
+			 r->last_id);
+	printf("  %-18s 0x%016" PRIx64 "-0x%016" PRIx64 " %10s  %-13s %-8s",
+	       id, start, start + r->count * bs - 1,
+	       spmctl_size(r->count * bs, sz),
+	       spm_block_state_get_name(spm_block_get_state(f)),
+	       spm_block_get_zone(f) ? spm_block_get_zone(f) : "-");
+	if (spm_block_get_node(f) >= 0)
+		printf(" node %d", spm_block_get_node(f));
+	if (spm_block_is_removable(f) == 0)
+		printf("  unremovable");
+	if (spm_block_get_dax(f))
+		printf("  %s", spm_dax_get_devname(spm_block_get_dax(f)));
+	putchar('\n');
+}
+
+/*
+ * Memory blocks merged into ranges of blocks with the same state, zone,
+ * node and owner, as lsmem prints them: 64k blocks of a big machine make
+ * a handful of lines. JSON keeps one object per block.
+ */
+static void text_blocks(struct spm_ctx *ctx, const struct list_opts *o)
+{
+	struct block_run run = { 0 };
 	struct spm_block *b;
 
 	puts("\nmemory blocks:");
-	if (!spm_block_get_first(ctx))
-		puts("  none");
 	spm_block_foreach (ctx, b) {
-		printf("  memory%lu  %#" PRIx64 "  %-13s %-8s node %d",
-		       spm_block_get_id(b), spm_block_get_start(b),
-		       state_name(spm_block_get_state(b)),
-		       spm_block_get_zone(b) ? spm_block_get_zone(b) : "?",
-		       spm_block_get_node(b));
-		if (spm_block_is_removable(b) == 0)
-			printf("  unremovable");
-		if (spm_block_get_dax(b))
-			printf("  %s",
-			       spm_dax_get_devname(spm_block_get_dax(b)));
-		putchar('\n');
+		if (!list_wants_block(ctx, o, b))
+			continue;
+		if (run.first && same_run(&run, b)) {
+			run.last_id = spm_block_get_id(b);
+			run.count++;
+			continue;
+		}
+		if (run.first)
+			print_run(&run);
+		run.first = b;
+		run.last_id = spm_block_get_id(b);
+		run.count = 1;
 	}
+	if (run.first)
+		print_run(&run);
+	else
+		puts("  none");
 }
 
 static void list_text(struct spm_ctx *ctx, const struct list_opts *o)
@@ -733,15 +731,16 @@ static void list_text(struct spm_ctx *ctx, const struct list_opts *o)
 	if (o->show & LIST_RANGES)
 		text_ranges(ctx);
 	if (o->show & LIST_DEVICES)
-		text_devices(ctx);
+		text_devices(ctx, o);
 	if (o->show & LIST_NODES)
-		text_nodes(ctx);
+		text_nodes(ctx, o);
 	if (o->show & LIST_BLOCKS)
-		text_blocks(ctx);
+		text_blocks(ctx, o);
 }
 
 int cmd_list(int argc, char **argv, struct spm_ctx *ctx)
 {
+	enum { OPT_NODE = 0x100, OPT_SOURCE };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "human", no_argument, NULL, 'u' },
@@ -749,13 +748,21 @@ int cmd_list(int argc, char **argv, struct spm_ctx *ctx)
 		{ "devices", no_argument, NULL, 'D' },
 		{ "nodes", no_argument, NULL, 'N' },
 		{ "blocks", no_argument, NULL, 'B' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "node", required_argument, NULL, OPT_NODE },
+		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct list_opts o = { 0 };
-	int c, rc;
+	struct list_opts o = { .node = -1, .source = -1 };
+	const char *node_arg = NULL, *source_arg = NULL;
+	int c, rc, i;
+	char *end;
+	long v;
 
-	while ((c = getopt_long(argc, argv, "juh", longopts, NULL)) != -1) {
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":juhd:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o.json = true;
@@ -775,18 +782,49 @@ int cmd_list(int argc, char **argv, struct spm_ctx *ctx)
 		case 'B':
 			o.show |= LIST_BLOCKS;
 			break;
+		case 'd':
+			o.dev = optarg;
+			break;
+		case OPT_NODE:
+			node_arg = optarg;
+			break;
+		case OPT_SOURCE:
+			source_arg = optarg;
+			break;
 		case 'h':
 			fputs(list_usage, stdout);
 			return SPMCTL_EXIT_OK;
 		default:
-			fputs(list_usage, stderr);
-			return SPMCTL_EXIT_USAGE;
+			return spmctl_bad_option("list", c, argv, list_usage);
 		}
 	}
 	if (optind < argc) {
 		spmctl_error("list", "unexpected argument '%s'", argv[optind]);
 		fputs(list_usage, stderr);
 		return SPMCTL_EXIT_USAGE;
+	}
+	if (node_arg) {
+		errno = 0;
+		v = strtol(node_arg, &end, 10);
+		if (errno || end == node_arg || *end || v < 0 ||
+		    v >= SPM_MAX_NODES) {
+			spmctl_error("list", "--node: \"%s\" is not a node id",
+				     node_arg);
+			return SPMCTL_EXIT_USAGE;
+		}
+		o.node = (int)v;
+	}
+	if (source_arg) {
+		for (i = SPM_DAX_SOURCE_UNKNOWN; i <= SPM_DAX_SOURCE_DRIVER; i++)
+			if (!strcmp(source_arg, spm_dax_source_get_name(i)))
+				o.source = i;
+		if (o.source < 0) {
+			spmctl_error(
+				"list",
+				"--source: \"%s\" is not hmem, cxl-ram, pmem, driver or unknown",
+				source_arg);
+			return SPMCTL_EXIT_USAGE;
+		}
 	}
 	/* --blocks alone adds the block list to the default sections. */
 	if (!(o.show & ~LIST_BLOCKS))
@@ -796,7 +834,15 @@ int cmd_list(int argc, char **argv, struct spm_ctx *ctx)
 	rc = spm_refresh(ctx);
 	if (rc < 0) {
 		spmctl_error("list", "%s", spm_get_last_error(ctx));
-		return spmctl_exit_for_errno(rc);
+		return spmctl_exit_code(rc, SPM_CHECK_NONE);
+	}
+	if (o.dev && !spm_dax_get_by_name(ctx, o.dev)) {
+		spmctl_error("list", "%s: no such dax device", o.dev);
+		return SPMCTL_EXIT_NOTFOUND;
+	}
+	if (o.node >= 0 && !spm_node_get_by_id(ctx, o.node)) {
+		spmctl_error("list", "node %d does not exist", o.node);
+		return SPMCTL_EXIT_NOTFOUND;
 	}
 	if (o.json)
 		rc = list_json(ctx, &o);

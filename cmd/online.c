@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * spmctl online DEV...|all [--zone movable|kernel] [--dry-run]
- *                         [--allow-sysram] [--timeout MS] [-j]
+ *                         [--allow-sysram] [--destroy-persistence]
+ *                         [--timeout MS] [-j]
  * spmctl offline DEV...|all [--to-devdax] [--dry-run] [--timeout MS] [-j]
  *
  * Thin: the plan, the steps and the rollback are libspm's
@@ -19,6 +20,7 @@
 #include <spm/libspm.h>
 
 #include "builtin.h"
+#include "discovery.h"
 
 static const char online_usage[] =
 	"usage: spmctl online DEVICE...|all [options]\n"
@@ -26,14 +28,19 @@ static const char online_usage[] =
 	"Make each dax device an isolated SPM NUMA node: offline and unbind\n"
 	"its System RAM blocks if needed, set spm_node=1, bind kmem, online\n"
 	"every block and verify its zone. On failure everything is put back\n"
-	"as it was found. \"all\" means every dax device; those already\n"
-	"isolated are left alone.\n"
+	"as it was found. \"all\" means every dax device of an SPM source (hmem,\n"
+	"CXL RAM) that has memory; persistent memory and seed devices are\n"
+	"skipped, and those already isolated are left alone.\n"
 	"\n"
 	"  -z, --zone movable|kernel  online_movable (default) or online_kernel\n"
 	"  -n, --dry-run              print the steps, change nothing\n"
 	"      --allow-sysram         on a kernel without SPM nodes, online as\n"
 	"                             plain System RAM instead of refusing\n"
-	"  -t, --timeout MS           how long to wait for udev (default 10000)\n"
+	"      --destroy-persistence  allow a named persistent memory (pmem)\n"
+	"                             device to become volatile memory: the\n"
+	"                             data on it is lost\n"
+	"  -t, --timeout MS           how long to wait for udev and for another\n"
+	"                             spmctl on the same device (default 10000)\n"
 	"  -j, --json                 print the results as JSON\n"
 	"  -h, --help                 show this help\n";
 
@@ -42,16 +49,19 @@ static const char offline_usage[] =
 	"\n"
 	"Offline every memory block of each dax device (their pages are\n"
 	"migrated; the kernel may refuse with EBUSY). On failure the blocks\n"
-	"are put back as they were found.\n"
+	"are put back as they were found. \"all\" means every dax device of an\n"
+	"SPM source (hmem, CXL RAM).\n"
 	"\n"
 	"  -d, --to-devdax    then unbind kmem and bind device_dax\n"
 	"  -n, --dry-run      print the steps, change nothing\n"
-	"  -t, --timeout MS   how long to wait for udev (default 10000)\n"
+	"  -t, --timeout MS   how long to wait for udev and for another\n"
+	"                     spmctl on the same device (default 10000)\n"
 	"  -j, --json         print the results as JSON\n"
 	"  -h, --help         show this help\n";
 
 enum {
 	OPT_ALLOW_SYSRAM = 0x100,
+	OPT_DESTROY_PERSISTENCE,
 };
 
 struct run {
@@ -77,144 +87,142 @@ static void print_step(void *userdata, const char *text)
 	fflush(stdout);
 }
 
-/*
- * An operation that failed was rolled back: exit 1 ("the system is as it
- * was"), whatever the errno (an EPERM from a blacklisted module or an
- * ENXIO from a bind that did not stick are not "needs root" or "not
- * found"). Only these say more.
- */
-static int exit_for(int err)
+/* " node N", or "" when the node is unknown: never "node -1". */
+static const char *node_words(int node, char *buf, size_t len)
 {
-	switch (err) {
-	case -ENOTRECOVERABLE:
-		return SPMCTL_EXIT_ROLLBACK;
-	case -EOPNOTSUPP:
-		return SPMCTL_EXIT_UNSUPPORTED;
-	case -EACCES:
-		return SPMCTL_EXIT_PERM;
-	default:
-		return SPMCTL_EXIT_FAIL;
-	}
+	if (node < 0)
+		return "";
+	snprintf(buf, len, " node %d", node);
+	return buf;
 }
 
-/* Count the device's blocks, online ones, and the zone and node they
- * share ("mixed" when they differ). */
-static void count_block(struct spm_block *b, int *total, int *online,
-			const char **zone, int *node)
+/* The result line of one device. */
+static void result_line(struct run *run, struct spm_dax *dax, bool online,
+			enum spm_zone zone, char *line, size_t len)
 {
-	(*total)++;
-	if (spm_block_get_state(b) != SPM_BLOCK_ONLINE)
-		return;
-	(*online)++;
-	if (spm_block_get_node(b) >= 0)
-		*node = spm_block_get_node(b);
-	if (!*zone)
-		*zone = spm_block_get_zone(b);
-	else if (strcmp(*zone, spm_block_get_zone(b)))
-		*zone = "mixed";
-}
-
-static void count_blocks(struct spm_ctx *ctx, struct spm_dax *dax, int *total,
-			 int *online, const char **zone, int *node)
-{
+	const char *dev = spm_dax_get_devname(dax);
 	const char *driver = spm_dax_get_driver(dax);
-	struct spm_block *b;
-	struct spm_node *n;
-
-	*total = *online = 0;
-	*zone = NULL;
-	*node = spm_dax_get_target_node(dax);
-	spm_dax_block_foreach (dax, b)
-		count_block(b, total, online, zone, node);
-	/* addresses hidden (not root): the target node's blocks stand in,
-	 * as libspm's own planning does */
-	n = *node >= 0 ? spm_node_get_by_id(ctx, *node) : NULL;
-	if (!*total && driver && !strcmp(driver, "kmem") && n)
-		spm_node_block_foreach (n, b)
-			count_block(b, total, online, zone, node);
-	if (!*zone)
-		*zone = "none";
-}
-
-static bool node_is_spm(struct spm_ctx *ctx, int node)
-{
-	struct spm_node *n = node >= 0 ? spm_node_get_by_id(ctx, node) : NULL;
-
-	return n && spm_node_is_spm(n);
-}
-
-/* The result line, and the JSON object with -j. */
-static void report(struct run *run, struct spm_ctx *ctx, struct spm_dax *dax,
-		   bool online, enum spm_zone zone, int rc,
-		   json_object *results)
-{
-	const char *dev = spm_dax_get_devname(dax), *bzone, *driver;
+	enum spm_dax_state st = spm_dax_get_state(dax);
 	bool changed = run->nsteps > 0;
-	json_object *o;
-	char line[512];
-	int total, on, node;
+	int node = spm_dax_get_node(dax);
+	struct spmctl_blocks s;
+	char nw[32];
 
-	count_blocks(ctx, dax, &total, &on, &bzone, &node);
-	driver = spm_dax_get_driver(dax);
-	if (rc < 0) {
-		snprintf(line, sizeof(line), "%s", spm_get_last_error(ctx));
-	} else if (online && run->dry && changed) {
-		snprintf(line, sizeof(line),
-			 "%s: would be online as %s on node %d (%s)", dev,
+	spmctl_dax_blocks(dax, &s);
+	if (online && run->dry && changed) {
+		snprintf(line, len, "%s: would be online as %s%s (%s)", dev,
 			 spm_dax_get_spm_node(dax) >= 0 ?
-				 "an isolated SPM node" :
-				 "System RAM",
-			 node,
+				 "an isolated SPM node on" :
+				 "System RAM on",
+			 node >= 0 ? node_words(node, nw, sizeof(nw)) :
+				     " its target node",
 			 zone == SPM_ZONE_KERNEL ? "kernel zone" : "Movable");
 	} else if (online) {
-		snprintf(line, sizeof(line), "%s: %s%s node %d (%d blocks, %s)",
-			 dev, changed ? "" : "already ",
-			 node_is_spm(ctx, node) ? "isolated as SPM" :
-						  "online as System RAM on",
-			 node, on, bzone);
+		snprintf(line, len, "%s: %s%s%s (%lu blocks, %s)", dev,
+			 changed ? "" : "already ",
+			 st == SPM_DAX_STATE_ISOLATED ? "isolated as SPM" :
+							"online as System RAM on",
+			 node_words(node, nw, sizeof(nw)), s.online,
+			 s.nr_zones == 1 ? s.zone[0] :
+			 s.nr_zones	 ? "mixed" :
+					   "none");
 	} else if (run->dry && changed) {
-		snprintf(line, sizeof(line), "%s: would be offline", dev);
+		snprintf(line, len, "%s: would be offline", dev);
 	} else {
-		snprintf(line, sizeof(line), "%s: %soffline, bound to %s%s",
-			 dev, changed ? "" : "already ",
+		snprintf(line, len, "%s: %soffline, bound to %s%s", dev,
+			 changed ? "" : "already ",
 			 driver ? driver : "no driver",
 			 driver && !strcmp(driver, "device_dax") ? "" :
-			 total ? " (blocks offline)" :
-				 "");
+			 s.count ? " (blocks offline)" :
+				   "");
 	}
+}
+
+/*
+ * The result of one device: a line (stderr on failure), or with -j an
+ * object with list -j's keys for the device (spmctl_dax_json) plus the
+ * operation's own: ok, changed, dry_run, result or error, errno,
+ * refused_by, failed_step, left, skipped, steps. Unknown values are
+ * omitted, never null or -1 (docs/json-schema.md).
+ */
+static void report(struct run *run, struct spm_dax *dax, bool online,
+		   enum spm_zone zone, const struct spm_op_result *res,
+		   const char *skipped, json_object *results)
+{
+	bool changed = run->nsteps > 0 && res->err >= 0 && !skipped;
+	json_object *o;
+	char line[1200];
+
+	if (skipped)
+		snprintf(line, sizeof(line), "%s: skipped: %s",
+			 spm_dax_get_devname(dax), skipped);
+	else if (res->err < 0 && res->message[0])
+		snprintf(line, sizeof(line), "%s", res->message);
+	else if (res->err < 0)
+		snprintf(line, sizeof(line), "%s: %s", spm_dax_get_devname(dax),
+			 strerror(-res->err));
+	else
+		result_line(run, dax, online, zone, line, sizeof(line));
 
 	if (!run->json) {
-		if (rc < 0)
+		if (res->err < 0)
 			spmctl_error(run->cmd, "%s", line);
 		else
 			printf("%s\n", line);
 		return;
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "device", json_object_new_string(dev));
-	json_object_object_add(o, "ok", json_object_new_boolean(rc >= 0));
-	json_object_object_add(o, "changed",
-			       json_object_new_boolean(changed && rc >= 0));
-	json_object_object_add(o, "dry_run", json_object_new_boolean(run->dry));
-	if (rc < 0) {
-		json_object_object_add(o, "error",
-				       json_object_new_string(line));
-		json_object_object_add(o, "errno", json_object_new_int(-rc));
+	o = spmctl_dax_json(dax, false);
+	if (!o)
+		return;
+	spmctl_jadd(o, "ok", json_object_new_boolean(res->err >= 0));
+	spmctl_jadd(o, "changed", json_object_new_boolean(changed));
+	spmctl_jadd(o, "dry_run", json_object_new_boolean(run->dry));
+	if (skipped) {
+		spmctl_jadd(o, "skipped", json_object_new_string(skipped));
+	} else if (res->err < 0) {
+		spmctl_jadd(o, "error", json_object_new_string(line));
+		spmctl_jadd(o, "errno", json_object_new_int(-res->err));
+		if (res->check != SPM_CHECK_NONE)
+			spmctl_jadd(o, "refused_by",
+				    json_object_new_string(
+					    spm_check_get_name(res->check)));
+		if (res->step[0])
+			spmctl_jadd(o, "failed_step",
+				    json_object_new_string(res->step));
+		if (res->left[0])
+			spmctl_jadd(o, "left",
+				    json_object_new_string(res->left));
 	} else {
-		json_object_object_add(o, "result",
-				       json_object_new_string(line));
+		spmctl_jadd(o, "result", json_object_new_string(line));
 	}
-	json_object_object_add(o, "driver",
-			       driver ? json_object_new_string(driver) : NULL);
-	json_object_object_add(o, "node", json_object_new_int(node));
-	json_object_object_add(o, "spm",
-			       json_object_new_boolean(node_is_spm(ctx, node)));
-	json_object_object_add(o, "online_blocks", json_object_new_int(on));
-	json_object_object_add(o, "total_blocks", json_object_new_int(total));
-	json_object_object_add(o, "zone", json_object_new_string(bzone));
-	json_object_object_add(o, "steps", run->steps);
+	spmctl_jadd(o, "steps", run->steps ? run->steps :
+					     json_object_new_array());
 	run->steps = NULL;
 	json_object_array_add(results, o);
+}
+
+/*
+ * Why "all" leaves a device out, or NULL to act on it: a wildcard acts on
+ * Specific Purpose Memory only, never on persistent memory (its data would
+ * be lost) or on what spmctl cannot tell is SPM, and a seed device has no
+ * memory.
+ */
+static const char *all_skips(struct spm_dax *dax)
+{
+	switch (spm_dax_get_source(dax)) {
+	case SPM_DAX_SOURCE_HMEM:
+	case SPM_DAX_SOURCE_CXL_RAM:
+		break;
+	case SPM_DAX_SOURCE_PMEM:
+		return "persistent memory (pmem) is never taken by \"all\"; name it with --destroy-persistence to make it volatile";
+	case SPM_DAX_SOURCE_DRIVER:
+		return "its dax region belongs to another driver, not hmem or CXL: name it to act on it";
+	default:
+		return "its source (hmem, CXL, pmem) cannot be told: name it to act on it";
+	}
+	if (spm_dax_get_size(dax) == 0)
+		return "a seed device (size 0): no memory";
+	return NULL;
 }
 
 static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
@@ -223,6 +231,8 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 		{ "zone", required_argument, NULL, 'z' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "allow-sysram", no_argument, NULL, OPT_ALLOW_SYSRAM },
+		{ "destroy-persistence", no_argument, NULL,
+		  OPT_DESTROY_PERSISTENCE },
 		{ "to-devdax", no_argument, NULL, 'd' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
@@ -231,9 +241,15 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 	};
 	const char *cmd = online ? "online" : "offline";
 	const char *usage = online ? online_usage : offline_usage;
-	struct spm_op_opts opts = { .zone = SPM_ZONE_MOVABLE };
-	const char *zone_arg = NULL;
+	struct spm_op_result res = { .size = sizeof(res) };
+	struct spm_op_opts opts = {
+		.size = sizeof(opts),
+		.zone = SPM_ZONE_MOVABLE,
+		.result = &res,
+	};
+	const char *zone_arg = NULL, *skipped;
 	bool allow_sysram = false, to_devdax = false, all = false;
+	bool destroy = false;
 	json_object *results = NULL;
 	struct run run = { .cmd = cmd };
 	char **names = NULL;
@@ -257,6 +273,9 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 		case OPT_ALLOW_SYSRAM:
 			allow_sysram = true;
 			break;
+		case OPT_DESTROY_PERSISTENCE:
+			destroy = true;
+			break;
 		case 'd':
 			to_devdax = true;
 			break;
@@ -279,18 +298,8 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 		case 'h':
 			fputs(usage, stdout);
 			return SPMCTL_EXIT_OK;
-		case ':':
-			spmctl_error(cmd, "option %s needs a value",
-				     argv[optind - 1]);
-			return SPMCTL_EXIT_USAGE;
 		default:
-			if (optopt && optopt < 0x100)
-				spmctl_error(cmd, "unknown option -%c", optopt);
-			else
-				spmctl_error(cmd, "unknown option %s",
-					     argv[optind - 1]);
-			fputs(usage, stderr);
-			return SPMCTL_EXIT_USAGE;
+			return spmctl_bad_option(cmd, c, argv, usage);
 		}
 	}
 
@@ -300,9 +309,11 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 			     "--to-devdax is an option of \"spmctl offline\"");
 		return SPMCTL_EXIT_USAGE;
 	}
-	if (!online && (zone_arg || allow_sysram)) {
+	if (!online && (zone_arg || allow_sysram || destroy)) {
 		spmctl_error(cmd, "%s is an option of \"spmctl online\"",
-			     zone_arg ? "--zone" : "--allow-sysram");
+			     zone_arg	  ? "--zone" :
+			     allow_sysram ? "--allow-sysram" :
+					    "--destroy-persistence");
 		return SPMCTL_EXIT_USAGE;
 	}
 	if (zone_arg) {
@@ -317,6 +328,8 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 				zone_arg);
 			return SPMCTL_EXIT_USAGE;
 		}
+		/* asked for: refuse where it cannot be verified */
+		opts.flags |= SPM_OP_ZONE_REQUIRED;
 	}
 	if (optind >= argc) {
 		spmctl_error(
@@ -334,6 +347,12 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 			     "\"all\" cannot be combined with device names");
 		return SPMCTL_EXIT_USAGE;
 	}
+	if (all && destroy) {
+		spmctl_error(
+			cmd,
+			"--destroy-persistence needs the pmem device named, not \"all\"");
+		return SPMCTL_EXIT_USAGE;
+	}
 
 	if (run.dry)
 		opts.flags |= SPM_OP_DRY_RUN;
@@ -341,6 +360,8 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 		opts.flags |= SPM_OP_ALLOW_SYSRAM;
 	if (to_devdax)
 		opts.flags |= SPM_OP_TO_DEVDAX;
+	if (destroy)
+		opts.flags |= SPM_OP_DESTROY_PERSISTENCE;
 	opts.step_fn = print_step;
 	opts.step_userdata = &run;
 
@@ -411,23 +432,27 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 		run.nsteps = 0;
 		if (run.json)
 			run.steps = json_object_new_array();
-		rc = online ? spm_dax_online(dax, &opts) :
-			      spm_dax_offline(dax, &opts);
-		report(&run, ctx, dax, online, opts.zone, rc, results);
+		skipped = all ? all_skips(dax) : NULL;
+		if (skipped) {
+			memset(&res, 0, sizeof(res));
+			res.size = sizeof(res);
+			rc = 0;
+		} else {
+			rc = online ? spm_dax_online(dax, &opts) :
+				      spm_dax_offline(dax, &opts);
+		}
+		report(&run, dax, online, opts.zone, &res, skipped, results);
 		json_object_put(run.steps);
 		run.steps = NULL;
 		if (rc < 0) {
-			c = exit_for(rc);
+			c = spmctl_exit_code(rc, res.check);
 			/* the worst news wins: a failed rollback */
 			if (!ret || c == SPMCTL_EXIT_ROLLBACK)
 				ret = c;
 		}
 	}
 	if (results) {
-		printf("%s\n", json_object_to_json_string_ext(
-				       results,
-				       JSON_C_TO_STRING_PRETTY |
-					       JSON_C_TO_STRING_NOSLASHESCAPE));
+		spmctl_print_json(results);
 		json_object_put(results);
 	}
 out:

@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "offline", cmd_offline, "offline a dax device's memory" },
 	{ "exec", cmd_exec, "run a command bound to SPM nodes" },
 	{ "apply", cmd_apply, "apply the boot policy of spm.conf" },
+	{ "gather", cmd_gather, "archive what spmctl reads, for a bug report" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -36,12 +37,16 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fputs("usage: spmctl [--version] [--help] [-v|--verbose] <command> "
-	      "[<args>]\n\ncommands:\n",
+	fputs("usage: spmctl [--version] [--help] [-v|--verbose] [--sysroot DIR]\n"
+	      "              <command> [<args>]\n\ncommands:\n",
 	      f);
 	for (i = 0; i < NR_COMMANDS; i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
-	fputs("\nSee 'spmctl <command> --help' and spmctl(8).\n", f);
+	fputs("\n  --sysroot DIR  read (and write) sys/, proc/ and etc/spm under DIR\n"
+	      "                 instead of /, like $SPM_SYSFS_ROOT\n"
+	      "\nSee 'spmctl help <command>', 'spmctl <command> --help' and "
+	      "spmctl(8).\n",
+	      f);
 }
 
 /* "spmctl CMD --help" works whatever the root is. */
@@ -61,8 +66,11 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "sysroot", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *sysroot = NULL;
+	char *help_argv[3];
 	const struct command *cmd = NULL;
 	struct spm_ctx *ctx;
 	bool verbose = false;
@@ -81,6 +89,9 @@ int main(int argc, char **argv)
 		case 'v':
 			verbose = true;
 			break;
+		case 'S':
+			sysroot = optarg;
+			break;
 		default:
 			usage(stderr);
 			return SPMCTL_EXIT_USAGE;
@@ -91,9 +102,18 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return SPMCTL_EXIT_USAGE;
 	}
+	/* "spmctl help CMD" is "spmctl CMD --help" */
 	if (!strcmp(argv[optind], "help")) {
-		usage(stdout);
-		return SPMCTL_EXIT_OK;
+		if (optind + 1 >= argc) {
+			usage(stdout);
+			return SPMCTL_EXIT_OK;
+		}
+		help_argv[0] = argv[optind + 1];
+		help_argv[1] = (char *)"--help";
+		help_argv[2] = NULL;
+		argv = help_argv;
+		argc = 2;
+		optind = 0;
 	}
 	for (i = 0; i < NR_COMMANDS; i++)
 		if (!strcmp(argv[optind], commands[i].name))
@@ -119,8 +139,18 @@ int main(int argc, char **argv)
 		spm_set_log_priority(ctx, LOG_DEBUG);
 	else if (!getenv("SPM_LOG"))
 		spm_set_log_priority(ctx, LOG_CRIT);
-	if (spm_get_last_error(ctx)[0] &&
-	    !wants_help(argc - optind, argv + optind)) {
+	if (sysroot && !wants_help(argc - optind, argv + optind)) {
+		/* the option wins over $SPM_SYSFS_ROOT, and replaces the
+		 * error a bad $SPM_SYSFS_ROOT left */
+		rc = spm_set_root(ctx, sysroot);
+		if (rc < 0) {
+			spmctl_error(cmd->name, "--sysroot %s",
+				     spm_get_last_error(ctx));
+			spm_unref(ctx);
+			return SPMCTL_EXIT_FAIL;
+		}
+	} else if (spm_get_last_error(ctx)[0] &&
+		   !wants_help(argc - optind, argv + optind)) {
 		/* $SPM_SYSFS_ROOT is not a usable directory. */
 		spmctl_error(cmd->name, "%s", spm_get_last_error(ctx));
 		spm_unref(ctx);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Helpers shared by the spmctl subcommands (declared in builtin.h). */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -20,22 +21,46 @@ void spmctl_error(const char *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-int spmctl_exit_for_errno(int err)
+/*
+ * The one mapping from a libspm result to spmctl(8)'s exit codes, for
+ * every subcommand. A pre-flight refusal changed nothing and says why: 8,
+ * whatever its errno. Otherwise a failure whose rollback failed is 7, the
+ * kernel lacking the series 4, a device or node that does not exist 5, a
+ * permission problem 3, and any other failure 1 (rolled back: the system
+ * is as it was).
+ */
+int spmctl_exit_code(int err, enum spm_check check)
 {
-	switch (err < 0 ? -err : err) {
-	case 0:
+	if (err >= 0)
 		return SPMCTL_EXIT_OK;
-	case EPERM:
-	case EACCES:
-		return SPMCTL_EXIT_PERM;
+	if (check != SPM_CHECK_NONE)
+		return SPMCTL_EXIT_REFUSED;
+	switch (-err) {
+	case ENOTRECOVERABLE:
+		return SPMCTL_EXIT_ROLLBACK;
 	case EOPNOTSUPP:
 		return SPMCTL_EXIT_UNSUPPORTED;
 	case ENODEV:
-	case ENXIO:
 		return SPMCTL_EXIT_NOTFOUND;
+	case EPERM:
+	case EACCES:
+		return SPMCTL_EXIT_PERM;
 	default:
 		return SPMCTL_EXIT_FAIL;
 	}
+}
+
+/* One style for every bad option: "spmctl CMD: ...", then the usage. */
+int spmctl_bad_option(const char *cmd, int c, char **argv, const char *usage)
+{
+	if (c == ':')
+		spmctl_error(cmd, "option %s needs a value", argv[optind - 1]);
+	else if (optopt && optopt < 0x100)
+		spmctl_error(cmd, "unknown option -%c", optopt);
+	else
+		spmctl_error(cmd, "unknown option %s", argv[optind - 1]);
+	fputs(usage, stderr);
+	return SPMCTL_EXIT_USAGE;
 }
 
 /*

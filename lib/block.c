@@ -177,20 +177,14 @@ static void assign_nodes(struct spm_ctx *ctx)
 	unsigned long id;
 	size_t i;
 	DIR *dir;
-	int fd;
 
 	for (i = 0; i < d->nodes.n; i++) {
 		struct spm_node *n = d->nodes.v[i];
 
 		snprintf(rel, sizeof(rel), NODE_DIR "/node%d", n->id);
-		fd = spm_open_rel(ctx, rel, O_DIRECTORY);
-		if (fd < 0)
+		dir = spm_opendir_rel(ctx, rel);
+		if (!dir)
 			continue;
-		dir = fdopendir(fd);
-		if (!dir) {
-			close(fd);
-			continue;
-		}
 		while ((de = readdir(dir))) {
 			if (!parse_block_name(de->d_name, &id))
 				continue;
@@ -210,6 +204,63 @@ static int cmp_dax_start(const void *a, const void *b)
 	const struct spm_dax *y = *(struct spm_dax *const *)b;
 
 	return (x->start > y->start) - (x->start < y->start);
+}
+
+/*
+ * Addresses hidden (resource is 0400 and iomem shows zeros to non-root):
+ * the blocks of a kmem device's target node are its own when it is the
+ * only such device on the node and their number is exactly what its size
+ * makes (one device per node, the usual hmem case). Otherwise no guess.
+ */
+static void assign_hidden(struct spm_ctx *ctx)
+{
+	struct spm_disc *d = &ctx->disc;
+	uint64_t bs = d->block_size;
+	struct spm_block *b, *last;
+	struct spm_node *node;
+	unsigned long n;
+	size_t i, k;
+
+	for (i = 0; i < d->dax.n; i++) {
+		struct spm_dax *dax = d->dax.v[i];
+		bool alone = true;
+
+		if (dax->start || !dax->size || dax->mode != SPM_DAX_MODE_KMEM ||
+		    dax->target_node < 0 || dax->size % bs)
+			continue;
+		for (k = 0; k < d->dax.n; k++) {
+			struct spm_dax *o = d->dax.v[k];
+
+			if (o != dax && o->target_node == dax->target_node &&
+			    o->mode == SPM_DAX_MODE_KMEM)
+				alone = false;
+		}
+		node = NULL;
+		for (k = 0; k < d->nodes.n; k++)
+			if (((struct spm_node *)d->nodes.v[k])->id ==
+			    dax->target_node)
+				node = d->nodes.v[k];
+		if (!alone || !node)
+			continue;
+		n = 0;
+		for (b = node->first_block; b; b = b->node_next) {
+			if (b->dax)
+				break;
+			n++;
+		}
+		if (b || !n || n != dax->size / bs)
+			continue;
+		last = NULL;
+		for (b = node->first_block; b; b = b->node_next) {
+			b->dax = dax;
+			if (last)
+				last->dax_next = b;
+			else
+				dax->first_block = b;
+			last = b;
+		}
+		dax->nr_blocks = n;
+	}
 }
 
 /* Merge blocks (sorted by start) with dax ranges (sorted by start). */
@@ -251,6 +302,7 @@ static int assign_dax(struct spm_ctx *ctx)
 		last = b;
 	}
 	free(v);
+	assign_hidden(ctx);
 	return 0;
 }
 
@@ -509,6 +561,20 @@ uint64_t spm_block_get_start(struct spm_block *block)
 uint64_t spm_block_get_size(struct spm_block *block)
 {
 	return block ? block->ctx->disc.block_size : 0;
+}
+
+const char *spm_block_state_get_name(enum spm_block_state state)
+{
+	switch (state) {
+	case SPM_BLOCK_ONLINE:
+		return "online";
+	case SPM_BLOCK_OFFLINE:
+		return "offline";
+	case SPM_BLOCK_GOING_OFFLINE:
+		return "going-offline";
+	default:
+		return "unknown";
+	}
 }
 
 enum spm_block_state spm_block_get_state(struct spm_block *block)

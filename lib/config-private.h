@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * spm.conf internals shared by config-parse.c (reading and validating the
- * files) and config.c (public API and matching), and reached by the tests
- * and fuzz targets through the internal static library. Not installed.
+ * files) and config.c (API and matching), and reached by the tests and
+ * fuzz targets through the spm-policy static library. Not installed.
  */
 #ifndef _SPM_CONFIG_PRIVATE_H_
 #define _SPM_CONFIG_PRIVATE_H_
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <spm/libspm.h>
+#include "spm-policy.h"
 
 /* Limits; each one exceeded is reported, never silently truncated. */
 #define SPM_CONFIG_LINE_MAX 1024 /* bytes per line, without newline */
@@ -79,6 +79,7 @@ struct spm_config {
 	struct spm_config_problem *problems;
 	int nproblems;
 	bool nomem; /* an allocation failed: result unusable */
+	char error[512]; /* why the last match failed */
 };
 
 /* An empty configuration bound to ctx (which may be NULL). */

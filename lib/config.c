@@ -6,10 +6,11 @@
  * order and change across boots.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "libspm-private.h"
 #include "config-private.h"
 
 void spm_config_free(struct spm_config *config)
@@ -55,7 +56,7 @@ int spm_config_check(struct spm_ctx *ctx, const char *path,
 
 	rc = config_parse(ctx, path, &config);
 	if (rc < 0)
-		return spm_set_error(ctx, rc, "spm.conf: out of memory");
+		return rc;
 	for (i = 0; fn && i < config->nproblems; i++)
 		fn(userdata, config->problems[i].file, config->problems[i].line,
 		   config->problems[i].message);
@@ -65,42 +66,42 @@ int spm_config_check(struct spm_ctx *ctx, const char *path,
 }
 
 int spm_config_load(struct spm_ctx *ctx, const char *path,
-		    struct spm_config **out)
+		    struct spm_config **out, char *err, size_t errlen)
 {
 	struct spm_config *config;
 	struct spm_config_problem *pb;
-	int i, n, rc;
+	int n, rc;
 
 	*out = NULL;
+	if (err && errlen)
+		err[0] = '\0';
 	rc = config_parse(ctx, path, &config);
-	if (rc < 0)
-		return spm_set_error(ctx, rc, "spm.conf: out of memory");
+	if (rc < 0) {
+		if (err && errlen)
+			snprintf(err, errlen, "spm.conf: out of memory");
+		return rc;
+	}
 	n = config->nproblems;
 	if (n == 0) {
 		*out = config;
 		return 0;
 	}
-	for (i = 1; i < n; i++) {
-		pb = &config->problems[i];
-		if (pb->line)
-			spm_err(ctx, "%s:%d: %s\n", pb->file, pb->line,
-				pb->message);
-		else
-			spm_err(ctx, "%s: %s\n", pb->file, pb->message);
-	}
-	/* The last error carries the first problem: the one a caller that
-	 * prints a single line should show. */
+	/* The first problem: the one a caller that prints a single line
+	 * should show. */
 	pb = &config->problems[0];
-	if (pb->line)
-		rc = spm_set_error(ctx, -EINVAL, "%s:%d: %s%s", pb->file,
-				   pb->line, pb->message,
-				   n > 1 ? " (and more problems)" : "");
-	else
-		rc = spm_set_error(ctx, -EINVAL, "%s: %s%s", pb->file,
-				   pb->message,
-				   n > 1 ? " (and more problems)" : "");
+	if (err && errlen && pb->line)
+		snprintf(err, errlen, "%s:%d: %s%s", pb->file, pb->line,
+			 pb->message, n > 1 ? " (and more problems)" : "");
+	else if (err && errlen)
+		snprintf(err, errlen, "%s: %s%s", pb->file, pb->message,
+			 n > 1 ? " (and more problems)" : "");
 	spm_config_free(config);
-	return rc;
+	return -EINVAL;
+}
+
+const char *spm_config_get_error(struct spm_config *config)
+{
+	return config ? config->error : "";
 }
 
 struct spm_rule *spm_rule_get_first(struct spm_config *config)
@@ -258,6 +259,8 @@ int spm_config_match_rule(struct spm_config *config, struct spm_dax *dax,
 	int i;
 
 	*rule = NULL;
+	if (config)
+		config->error[0] = '\0';
 	/* A configuration from spm_config_load() always has its context;
 	 * matching a CXL rule needs it. */
 	if (!config || !dax || !config->ctx)
@@ -269,13 +272,14 @@ int spm_config_match_rule(struct spm_config *config, struct spm_dax *dax,
 		match_one(r, dax, &v);
 		if (v.tri == NO)
 			continue;
-		if (v.tri == UNKNOWN)
+		if (v.tri == UNKNOWN) {
 			/* Trying the next rules could pick one not meant
 			 * for this device: stop and leave it alone. */
-			return spm_set_error(
-				config->ctx, v.err,
-				"%s: cannot tell whether the rule at %s matches: %s",
-				spm_dax_get_devname(dax), r->location, v.why);
+			snprintf(config->error, sizeof(config->error),
+				 "%s: cannot tell whether the rule at %s matches: %s",
+				 spm_dax_get_devname(dax), r->location, v.why);
+			return v.err;
+		}
 		*rule = r;
 		return 0;
 	}

@@ -132,6 +132,7 @@ int spm_set_root(struct spm_ctx *ctx, const char *root)
 	ctx->root_real = dup_real;
 	ctx->root_fd = fd;
 	ctx->root_errno = 0;
+	spm_clear_error(ctx); /* an earlier unusable root is forgotten */
 	spm_disc_invalidate(ctx);
 	spm_dbg(ctx, "root %s", root);
 	return 0;
@@ -260,6 +261,7 @@ void spm_disc_invalidate(struct spm_ctx *ctx)
 
 	d->kernel_done = d->ranges_done = d->hmem_done = d->cxl_done = false;
 	d->dax_done = d->nodes_done = d->blocks_done = false;
+	d->agents_done = false;
 }
 
 void spm_disc_free(struct spm_ctx *ctx)

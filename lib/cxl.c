@@ -2,8 +2,8 @@
 /*
  * CXL RAM regions, read from sysfs directly.
  *
- * libcxl 76.1 is not used for discovery, for three reasons (see
- * userspace-map.md): it hard-codes /sys/bus/cxl (no root directory, so it
+ * libcxl 76.1 is not used for discovery, for three reasons (as
+ * meson.build notes): it hard-codes /sys/bus/cxl (no root directory, so it
  * cannot read a fixture tree); before every scan it writes
  * /sys/bus/cxl/flush (root only) and then waits up to 5 s on the udev queue;
  * and it stat()s /dev/cxl/memN, skipping any memdev without a device node.

@@ -2,9 +2,12 @@
 /*
  * dax devices on the dax bus (sys/bus/dax/devices/daxX.Y).
  *
- * The parent (hmem.N or a CXL regionN) is taken from the device's real
- * path, as libdaxctl does with realpath(): the bus entry is a symlink to
- * .../platform/hmem.0/dax0.0 or .../regionN/dax_regionN/daxN.0.
+ * The parent (hmem.N, a CXL regionN, or an NVDIMM region under ndbusN) is
+ * taken from the device's real path, as libdaxctl does with realpath():
+ * the bus entry is a symlink to .../platform/hmem.0/dax0.0,
+ * .../regionN/dax_regionN/daxN.0 or .../ndbus0/region0/dax0.1/dax0.0.
+ * The source decides what spmctl may do with it: persistent memory must
+ * never become volatile memory by accident.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -42,25 +45,97 @@ static struct spm_dax *find_dax(struct spm_disc *d, const char *name)
 	return NULL;
 }
 
-/* Find the hmem.N or regionN component of the device's real path. */
-static void find_parent(struct spm_ctx *ctx, struct spm_dax *dax)
+/* "name" is prefix followed by a decimal number and nothing else. */
+static bool is_numbered(const char *name, const char *prefix)
 {
-	char real[SPM_PATH_MAX], c;
-	char *comp, *save = NULL;
-	int id;
+	size_t n = strlen(prefix);
+	const char *p = name + n;
+
+	if (strncmp(name, prefix, n) || !*p)
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return !*p;
+}
+
+/*
+ * A regionN component outside an ndbus is a CXL region only when the CXL
+ * bus knows it as that very directory: a memregion id alone says nothing
+ * (hmem, CXL and nvdimm regions share the id space).
+ */
+static enum spm_dax_source cxl_source(struct spm_ctx *ctx, struct spm_dax *dax,
+				      const char *name, const char *path)
+{
+	char bus[SPM_PATH_MAX], mode[16];
+
+	if (spm_realpath_rel(ctx, bus, sizeof(bus), "sys/bus/cxl/devices/%s",
+			     name) <= 0 ||
+	    strcmp(bus, path))
+		return SPM_DAX_SOURCE_UNKNOWN;
+	spm_copy_name(dax->cxl_region, name);
+	if (spm_try_read_str(ctx, mode, sizeof(mode),
+			     "sys/bus/cxl/devices/%s/mode", name) < 0)
+		return SPM_DAX_SOURCE_UNKNOWN;
+	if (!strcmp(mode, "ram"))
+		return SPM_DAX_SOURCE_CXL_RAM;
+	if (!strcmp(mode, "pmem"))
+		return SPM_DAX_SOURCE_PMEM;
+	return SPM_DAX_SOURCE_UNKNOWN;
+}
+
+/*
+ * Classify the device by the components of its real path, as hwloc does
+ * (topology-linux.c): .../ndbusN/regionM/daxM.K/daxM.0 is an NVDIMM
+ * namespace, .../hmem.N/daxN.0 is hmem, .../regionN/dax_regionN/daxN.0 a
+ * CXL region (confirmed on the CXL bus). Anything else under
+ * sys/devices is some other driver's dax region.
+ */
+static void classify(struct spm_ctx *ctx, struct spm_dax *dax)
+{
+	char real[SPM_PATH_MAX], region_path[SPM_PATH_MAX] = "";
+	char region[SPM_NAME_MAX] = "";
+	bool ndbus = false;
+	char *p, *end;
 
 	dax->hmem[0] = '\0';
 	dax->cxl_region[0] = '\0';
+	dax->nd_region[0] = '\0';
+	dax->source = SPM_DAX_SOURCE_UNKNOWN;
 	if (spm_realpath_rel(ctx, real, sizeof(real), DAX_DEVICES "/%s",
-			     dax->devname) < 0)
+			     dax->devname) <= 0)
 		return;
-	for (comp = strtok_r(real, "/", &save); comp;
-	     comp = strtok_r(NULL, "/", &save)) {
-		if (sscanf(comp, "hmem.%d%c", &id, &c) == 1)
+	for (p = real; *p; p = *end ? end + 1 : end) {
+		char comp[SPM_NAME_MAX];
+		size_t n;
+
+		end = strchrnul(p, '/');
+		n = (size_t)(end - p);
+		if (n >= sizeof(comp))
+			continue;
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		if (is_numbered(comp, "ndbus")) {
+			ndbus = true;
+		} else if (is_numbered(comp, "hmem.")) {
 			spm_copy_name(dax->hmem, comp);
-		else if (sscanf(comp, "region%d%c", &id, &c) == 1)
-			spm_copy_name(dax->cxl_region, comp);
+		} else if (is_numbered(comp, "region")) {
+			if (ndbus) {
+				spm_copy_name(dax->nd_region, comp);
+			} else {
+				spm_copy_name(region, comp);
+				snprintf(region_path, sizeof(region_path),
+					 "%.*s", (int)(end - real), real);
+			}
+		}
 	}
+	if (ndbus)
+		dax->source = SPM_DAX_SOURCE_PMEM;
+	else if (dax->hmem[0])
+		dax->source = SPM_DAX_SOURCE_HMEM;
+	else if (region[0])
+		dax->source = cxl_source(ctx, dax, region, region_path);
+	else if (!strncmp(real, "sys/devices/", 12))
+		dax->source = SPM_DAX_SOURCE_DRIVER;
 }
 
 /* resource is 0400: a non-root reader falls back to the iomem line. */
@@ -109,7 +184,7 @@ static void read_dax(struct spm_ctx *ctx, struct spm_dax *dax)
 	dax->spm_node = -1;
 	if (spm_try_read_str(ctx, buf, sizeof(buf), DAX_DEVICES "/%s/spm_node",
 			     dax->devname) >= 0)
-		dax->spm_node = buf[0] == '1' || buf[0] == 'Y' || buf[0] == 'y';
+		dax->spm_node = spm_parse_kbool(buf) == 1;
 	dax->driver[0] = '\0';
 	if (spm_exists(ctx, DAX_DEVICES "/%s/driver", dax->devname) &&
 	    spm_read_link_base(ctx, dax->driver, sizeof(dax->driver),
@@ -125,7 +200,7 @@ static void read_dax(struct spm_ctx *ctx, struct spm_dax *dax)
 		dax->mode = SPM_DAX_MODE_DEVDAX;
 	else
 		dax->mode = SPM_DAX_MODE_OTHER;
-	find_parent(ctx, dax);
+	classify(ctx, dax);
 }
 
 int spm_scan_dax(struct spm_ctx *ctx)
@@ -206,7 +281,6 @@ struct spm_dax *spm_dax_get_by_name(struct spm_ctx *ctx, const char *devname)
 	spm_dax_foreach (ctx, dax)
 		if (!strcmp(dax->devname, devname))
 			return dax;
-	spm_set_error(ctx, -ENODEV, "%s: no such dax device", devname);
 	return NULL;
 }
 
@@ -263,4 +337,36 @@ const char *spm_dax_get_hmem(struct spm_dax *dax)
 const char *spm_dax_get_cxl_region(struct spm_dax *dax)
 {
 	return dax && dax->cxl_region[0] ? dax->cxl_region : NULL;
+}
+
+const char *spm_dax_get_nd_region(struct spm_dax *dax)
+{
+	return dax && dax->nd_region[0] ? dax->nd_region : NULL;
+}
+
+enum spm_dax_source spm_dax_get_source(struct spm_dax *dax)
+{
+	return dax ? dax->source : SPM_DAX_SOURCE_UNKNOWN;
+}
+
+const char *spm_dax_source_get_name(enum spm_dax_source source)
+{
+	switch (source) {
+	case SPM_DAX_SOURCE_HMEM:
+		return "hmem";
+	case SPM_DAX_SOURCE_CXL_RAM:
+		return "cxl-ram";
+	case SPM_DAX_SOURCE_PMEM:
+		return "pmem";
+	case SPM_DAX_SOURCE_DRIVER:
+		return "driver";
+	default:
+		return "unknown";
+	}
+}
+
+bool spm_dax_source_is_spm(enum spm_dax_source source)
+{
+	return source == SPM_DAX_SOURCE_HMEM ||
+	       source == SPM_DAX_SOURCE_CXL_RAM;
 }

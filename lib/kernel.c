@@ -11,8 +11,9 @@
 
 #include "libspm-discovery.h"
 
-/* kstrtobool() forms: 1/0, y/n, on/off, and the kernel's first-char rule. */
-static int parse_kbool(const char *s)
+/* kstrtobool() forms: 1/0, y/n, on/off, and the kernel's first-char rule.
+ * The one parser of boolean sysfs values and parameters (spm_node too). */
+int spm_parse_kbool(const char *s)
 {
 	switch (s[0]) {
 	case '1':
@@ -62,7 +63,7 @@ static void cmdline_param(struct spm_disc *d, const char *tok, size_t len)
 			vlen = sizeof(val) - 1;
 		memcpy(val, tok + sizeof(hmem) - 1, vlen);
 		val[vlen] = '\0';
-		d->hmem_spm_node = parse_kbool(val);
+		d->hmem_spm_node = spm_parse_kbool(val);
 	}
 }
 

@@ -13,6 +13,7 @@
 #ifndef _LIBSPM_DISCOVERY_H_
 #define _LIBSPM_DISCOVERY_H_
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,7 @@
 #define SPM_NAME_MAX 64
 #define SPM_ERR_MAX 1024
 #define SPM_BLOCK_CHUNK 1024
+#define SPM_MAX_UDEV_RULES 8
 
 /* Copy a directory entry name into a SPM_NAME_MAX field. */
 static inline void spm_copy_name(char *dst, const char *src)
@@ -117,8 +119,10 @@ struct spm_dax {
 	unsigned long nr_blocks;
 	char devname[SPM_NAME_MAX];
 	char driver[SPM_NAME_MAX];
+	enum spm_dax_source source;
 	char hmem[SPM_NAME_MAX];
 	char cxl_region[SPM_NAME_MAX];
+	char nd_region[SPM_NAME_MAX];
 };
 
 struct spm_node {
@@ -165,6 +169,12 @@ struct spm_disc {
 	char memhp_state[32];
 	char online_policy[32];
 	bool have_auto_online, have_memhp_state, have_online_policy;
+	/* agents.c: where auto_online_blocks came from; udev rules that
+	 * online memory ("/usr/lib/udev/rules.d/40-redhat.rules:7") */
+	bool agents_done;
+	char auto_online_source[320];
+	int nr_udev_rules;
+	char udev_rules[SPM_MAX_UDEV_RULES][SPM_PATH_MAX / 8];
 
 	bool ranges_done, hmem_done, cxl_done, dax_done, nodes_done;
 	bool blocks_done;
@@ -217,6 +227,8 @@ void spm_node_free(void *p);
 /* sysfs.c extras used by discovery. */
 /* Open a root-relative path (O_RDONLY | O_CLOEXEC | flags): fd or -errno. */
 int spm_open_rel(struct spm_ctx *ctx, const char *rel, int flags);
+/* opendir() of a root-relative directory; NULL with errno set. */
+DIR *spm_opendir_rel(struct spm_ctx *ctx, const char *rel);
 /* spm_read_str() for optional attributes: failures are not recorded. */
 int spm_try_read_str(struct spm_ctx *ctx, char *buf, size_t len,
 		     const char *fmt, ...)

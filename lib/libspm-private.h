@@ -75,6 +75,9 @@ typedef int (*spm_write_hook_fn)(struct spm_ctx *ctx, const char *relpath,
 				 const char *val, void *data);
 void spm_set_write_hook(struct spm_ctx *ctx, spm_write_hook_fn fn, void *data);
 
+/* A kstrtobool() value (1/0, y/n, on/off): 1, 0, or -1 (kernel.c). */
+int spm_parse_kbool(const char *s);
+
 /* A list in the kernel's %*pbl format ("0-2,4"; "" is empty). */
 int spm_parse_bitlist(const char *str, struct spm_nodemask *mask);
 

@@ -314,7 +314,6 @@ struct spm_node *spm_node_get_by_id(struct spm_ctx *ctx, int id)
 	spm_node_foreach (ctx, n)
 		if (n->id == id)
 			return n;
-	spm_set_error(ctx, -ENODEV, "node%d: no such node", id);
 	return NULL;
 }
 

@@ -171,13 +171,13 @@ static int token_error(struct spm_ctx *ctx, int err, const char *str,
 }
 
 static int add_named_set(struct spm_ctx *ctx, const char *tok, size_t toklen,
-			 struct spm_nodemask *mask)
+			 bool spm_only, struct spm_nodemask *mask)
 {
 	struct spm_nodemask set;
 	size_t i;
 	int rc;
 
-	if (toklen == 3 && !memcmp(tok, "all", 3)) {
+	if (toklen == 3 && !memcmp(tok, "all", 3) && !spm_only) {
 		rc = read_node_list(ctx, "has_memory", &set);
 		if (rc < 0)
 			return spm_set_error(
@@ -201,8 +201,27 @@ static int add_named_set(struct spm_ctx *ctx, const char *tok, size_t toklen,
 	return 0;
 }
 
-int spm_nodemask_parse(struct spm_ctx *ctx, const char *str,
-		       struct spm_nodemask *mask)
+/* The nodes "!" inverts against: those with memory, or the SPM nodes. */
+static int read_universe(struct spm_ctx *ctx, bool spm_only,
+			 struct spm_nodemask *set)
+{
+	int rc = read_node_list(ctx, spm_only ? "has_spm_memory" : "has_memory",
+				set);
+
+	if (rc == -ENOENT && spm_only)
+		return spm_set_error(
+			ctx, -EOPNOTSUPP,
+			"node list \"!\": the kernel lacks SPM node support (no has_spm_memory)");
+	if (rc < 0)
+		return spm_set_error(ctx, rc, "cannot read the nodes with %s: %s",
+				     spm_only ? "SPM memory (has_spm_memory)" :
+						"memory (has_memory)",
+				     strerror(-rc));
+	return 0;
+}
+
+static int parse_list(struct spm_ctx *ctx, const char *str, bool spm_only,
+		      struct spm_nodemask *mask)
 {
 	struct spm_nodemask out;
 	const char *s, *end;
@@ -249,7 +268,7 @@ int spm_nodemask_parse(struct spm_ctx *ctx, const char *str,
 				TOKEN_SHOW, str, len > TOKEN_SHOW ? "..." : "");
 		if ((toklen == 3 && !memcmp(s, "all", 3)) ||
 		    (toklen == 3 && !memcmp(s, "spm", 3))) {
-			rc = add_named_set(ctx, s, toklen, &out);
+			rc = add_named_set(ctx, s, toklen, spm_only, &out);
 			if (rc < 0)
 				return rc;
 		} else {
@@ -306,12 +325,9 @@ int spm_nodemask_parse(struct spm_ctx *ctx, const char *str,
 		struct spm_nodemask mem;
 		size_t i;
 
-		rc = read_node_list(ctx, "has_memory", &mem);
+		rc = read_universe(ctx, spm_only, &mem);
 		if (rc < 0)
-			return spm_set_error(
-				ctx, rc,
-				"cannot read the nodes with memory (has_memory): %s",
-				strerror(-rc));
+			return rc;
 		for (i = 0; i < sizeof(out.bits) / sizeof(out.bits[0]); i++)
 			out.bits[i] = mem.bits[i] & ~out.bits[i];
 	}
@@ -321,4 +337,16 @@ int spm_nodemask_parse(struct spm_ctx *ctx, const char *str,
 			TOKEN_SHOW, str, len > TOKEN_SHOW ? "..." : "");
 	*mask = out;
 	return 0;
+}
+
+int spm_nodemask_parse(struct spm_ctx *ctx, const char *str,
+		       struct spm_nodemask *mask)
+{
+	return parse_list(ctx, str, false, mask);
+}
+
+int spm_nodemask_parse_spm(struct spm_ctx *ctx, const char *str,
+			   struct spm_nodemask *mask)
+{
+	return parse_list(ctx, str, true, mask);
 }

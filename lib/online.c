@@ -3,7 +3,7 @@
  * Onlining a dax device as an isolated SPM node, and offlining it, with
  * rollback to the exact state found.
  *
- * Why libdaxctl's calls are not used (userspace-map.md §1):
+ * Why libdaxctl's calls are not used:
  *  - they use fixed /sys paths, so they cannot run on a fixture tree, and
  *    the code that changes the system would be the one code we cannot test;
  *  - daxctl_memory_online() returns the number of blocks it onlined before
@@ -25,10 +25,13 @@
  * spm_node only changes while kmem is not bound.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libspm-private.h"
@@ -89,6 +92,14 @@ struct op {
 	/* the failure, kept apart from ctx's last error, which the rollback
 	 * writes overwrite */
 	char err[MSG_MAX];
+	/* pre-flight findings */
+	bool seed; /* size 0: a seed device */
+	bool no_zones; /* the kernel has no valid_zones: no zone check */
+	enum spm_check check; /* the check that refused */
+	int lock_fd; /* the device lock, -1 when not held */
+	char last_step[160]; /* the step being taken */
+	char left[512]; /* after a failed rollback */
+	struct spm_op_result *result;
 };
 
 /* ---- reading, quietly (absence is an answer here, not an error) ---- */
@@ -142,9 +153,7 @@ static int read_spm_node(struct spm_ctx *ctx, const char *dev)
 
 	if (read_attr(ctx, buf, sizeof(buf), DAX_DEV "/%s/spm_node", dev) < 0)
 		return -1;
-	/* kstrtobool forms */
-	return buf[0] == '1' || buf[0] == 'y' || buf[0] == 'Y' ||
-	       (buf[0] == 'o' && buf[1] == 'n');
+	return spm_parse_kbool(buf) == 1;
 }
 
 /* Read a block's state and zone; present=false when memoryN is absent. */
@@ -176,29 +185,21 @@ static void read_block(struct spm_ctx *ctx, struct blk *b)
 	}
 }
 
-static const char *state_name(enum spm_block_state s)
-{
-	switch (s) {
-	case SPM_BLOCK_ONLINE:
-		return "online";
-	case SPM_BLOCK_OFFLINE:
-		return "offline";
-	case SPM_BLOCK_GOING_OFFLINE:
-		return "going-offline";
-	default:
-		return "unknown";
-	}
-}
-
 static const char *zone_word(enum spm_zone zone)
 {
 	return zone == SPM_ZONE_KERNEL ? "online_kernel" : "online_movable";
 }
 
 /* Is an online block's zone the one asked for? "none" (a block that spans
- * zones) never is. */
-static bool zone_ok(enum spm_zone want, const char *zone)
+ * zones) never is. Without valid_zones (a kernel without
+ * CONFIG_MEMORY_HOTREMOVE) nobody can tell: the check is skipped, and the
+ * pre-flight said so. */
+static bool zone_ok(const struct op *op, const char *zone)
 {
+	enum spm_zone want = op->opts->zone;
+
+	if (op->no_zones)
+		return true;
 	if (want == SPM_ZONE_MOVABLE)
 		return !strcmp(zone, "Movable");
 	return zone[0] && strcmp(zone, "Movable") && strcmp(zone, "none");
@@ -217,6 +218,9 @@ static void step(struct op *op, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	spm_info(op->ctx, "%s%s", op->dry ? "would: " : "", msg);
+	if (strncmp(msg, "note: ", 6))
+		snprintf(op->last_step, sizeof(op->last_step), "%.*s",
+			 (int)sizeof(op->last_step) - 1, msg);
 	if (op->opts->step_fn)
 		op->opts->step_fn(op->opts->step_userdata, msg);
 }
@@ -329,7 +333,7 @@ static int do_offline_block(struct op *op, struct blk *b, const char *why)
 		return fail(
 			op, -EIO,
 			"memory%lu is %s after writing \"offline\" to its state",
-			b->id, state_name(b->state));
+			b->id, spm_block_state_get_name(b->state));
 	return journal(op, U_OFFLINED, b->id, 0, zone);
 }
 
@@ -397,14 +401,14 @@ static int do_online_block(struct op *op, struct blk *b, bool expect_offline)
 			     "note: memory%lu was onlined (%s) by %s before spmctl",
 			     b->id, b->zone, agent);
 		}
-		if (zone_ok(want, b->zone))
+		if (zone_ok(op, b->zone))
 			return 0;
 		rc = do_offline_block(op, b, "in the wrong zone");
 		if (rc < 0)
 			return rc;
 	} else if (b->state != SPM_BLOCK_OFFLINE) {
 		return fail(op, -EBUSY, "memory%lu is %s; try again later",
-			    b->id, state_name(b->state));
+			    b->id, spm_block_state_get_name(b->state));
 	}
 
 	step(op, "online memory%lu as %s", b->id, val);
@@ -417,7 +421,7 @@ static int do_online_block(struct op *op, struct blk *b, bool expect_offline)
 			step(op,
 			     "note: memory%lu was onlined (%s) by %s while spmctl was onlining it",
 			     b->id, b->zone, agent);
-			if (zone_ok(want, b->zone))
+			if (zone_ok(op, b->zone))
 				return 0;
 			return fail(
 				op, -EBUSY,
@@ -510,7 +514,7 @@ static int do_unbind(struct op *op)
 					op, -EBUSY,
 					"not unbinding kmem from %s: memory%lu is still %s (its range would be lost until reboot)",
 					op->dev, op->blk[i].id,
-					state_name(op->blk[i].state));
+					spm_block_state_get_name(op->blk[i].state));
 		}
 	}
 	step(op, "unbind %s from %s", op->dev, driver);
@@ -628,7 +632,7 @@ static void describe_state(struct op *op, char *buf, size_t len)
 		if (!b->present)
 			continue;
 		n = snprintf(buf + pos, len - pos, ", memory%lu %s%s%s%s",
-			     b->id, state_name(b->state),
+			     b->id, spm_block_state_get_name(b->state),
 			     b->state == SPM_BLOCK_ONLINE ? " (" : "",
 			     b->state == SPM_BLOCK_ONLINE ? b->zone : "",
 			     b->state == SPM_BLOCK_ONLINE ? ")" : "");
@@ -744,6 +748,10 @@ static int rollback(struct op *op, int err)
 		if (rc < 0) {
 			/* what a user must know to finish by hand */
 			describe_state(op, left, sizeof(left));
+			snprintf(op->left, sizeof(op->left), "%.*s",
+				 (int)sizeof(op->left) - 1, left);
+			snprintf(op->last_step, sizeof(op->last_step),
+				 "rollback: %.*s", 140, what);
 			return spm_set_error(
 				op->ctx, -ENOTRECOVERABLE,
 				"%s: %s; rollback failed at \"%s\": %s; left: %s",
@@ -769,13 +777,92 @@ static void op_free(struct op *op)
 {
 	free(op->blk);
 	free(op->undo);
+	op->blk = NULL;
+	op->undo = NULL;
+	if (op->lock_fd >= 0)
+		close(op->lock_fd);
+	op->lock_fd = -1;
+}
+
+/* Copy the outcome into the caller's result, if it gave one. */
+static int op_result(struct op *op, int rc)
+{
+	struct spm_op_result *r = op->result;
+
+	if (!r)
+		return rc;
+	r->err = rc;
+	r->check = rc < 0 ? op->check : SPM_CHECK_NONE;
+	r->rolled_back = rc < 0 && rc != -ENOTRECOVERABLE && op->nundo == 0 &&
+			 op->undo && !op->dry;
+	snprintf(r->step, sizeof(r->step), "%s",
+		 rc < 0 && op->check == SPM_CHECK_NONE ? op->last_step : "");
+	snprintf(r->message, sizeof(r->message), "%s",
+		 rc < 0 && op->ctx ? spm_get_last_error(op->ctx) : "");
+	snprintf(r->left, sizeof(r->left), "%s",
+		 rc == -ENOTRECOVERABLE ? op->left : "");
+	return rc;
+}
+
+/* Refuse before any write: nothing is changed. */
+static int refuse(struct op *op, enum spm_check check, int err,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int refuse(struct op *op, enum spm_check check, int err,
+		  const char *fmt, ...)
+{
+	char msg[MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	op->check = check;
+	return spm_set_error(op->ctx, err, "%s: %s", op->dev, msg);
 }
 
 /*
- * The blocks kmem adds for the device: its range shrunk to whole memory
- * blocks, as dax_kmem_range() does. Computed from resource and size, so it
- * is known before kmem is bound (and in a dry run).
+ * One operation per device at a time, whoever runs it (an admin's spmctl,
+ * the boot unit, a library user): an flock on the device's own sysfs
+ * directory, so no file is created anywhere and a fixture tree works the
+ * same. Two undo journals working on one device would undo each other.
  */
+static int lock_device(struct op *op)
+{
+	struct timespec t0, now, nap = { 0, 20 * 1000 * 1000 };
+	char rel[SPM_PATH_MAX];
+	long waited;
+	int fd;
+
+	snprintf(rel, sizeof(rel), DAX_DEV "/%s", op->dev);
+	fd = spm_open_rel(op->ctx, rel, O_DIRECTORY);
+	if (fd < 0)
+		return spm_set_error(op->ctx, fd, "%s: %s", op->dev,
+				     strerror(-fd));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			int err = -errno;
+
+			close(fd);
+			return spm_set_error(op->ctx, err, "%s: lock: %s",
+					     op->dev, strerror(-err));
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		waited = (now.tv_sec - t0.tv_sec) * 1000 +
+			 (now.tv_nsec - t0.tv_nsec) / 1000000;
+		if (waited >= op->timeout_ms) {
+			close(fd);
+			return refuse(
+				op, SPM_CHECK_LOCKED, -EBUSY,
+				"another process is changing it (waited %d ms for its lock); try again when it is done",
+				op->timeout_ms);
+		}
+		nanosleep(&nap, NULL);
+	}
+	op->lock_fd = fd;
+	return 0;
+}
+
 /* Record the blocks first, first + 1, ... (or ids[]) as found. */
 static int set_blocks(struct op *op, uint64_t first, const unsigned long *ids,
 		      size_t nr)
@@ -801,51 +888,27 @@ static int set_blocks(struct op *op, uint64_t first, const unsigned long *ids,
 
 /*
  * Without the physical address (resource is 0400), the blocks of a device
- * bound to kmem can still be found by discovery (phys_index is 0444): enough
- * for a non-root dry run, and to see that nothing is to be done.
+ * bound to kmem can still be found by discovery (phys_index is 0444, and
+ * discovery lets the target node's blocks stand in when they can only be
+ * the device's): enough for a non-root dry run, and to see that nothing
+ * is to be done.
  */
 static int blocks_from_discovery(struct op *op)
 {
-	struct spm_node *node;
 	struct spm_block *blk;
 	unsigned long *ids;
-	uint64_t bs, size;
 	size_t n = 0;
 	int rc;
 
 	spm_dax_block_foreach (op->dax, blk)
 		n++;
-	if (n) {
-		ids = calloc(n, sizeof(*ids));
-		if (!ids)
-			return -ENOMEM;
-		n = 0;
-		spm_dax_block_foreach (op->dax, blk)
-			ids[n++] = spm_block_get_id(blk);
-		rc = set_blocks(op, 0, ids, n);
-		free(ids);
-		return rc;
-	}
-	/*
-	 * Addresses hidden entirely (iomem too): the blocks of the target
-	 * node are the device's when kmem holds it and their number is
-	 * exactly what the device's size makes (one device per node, the
-	 * usual hmem case). Otherwise we do not guess.
-	 */
-	bs = spm_get_memory_block_size(op->ctx);
-	size = spm_dax_get_size(op->dax);
-	node = spm_node_get_by_id(op->ctx, spm_dax_get_target_node(op->dax));
-	if (strcmp(op->driver, "kmem") || !node || !bs || size % bs)
-		return -ENOENT;
-	spm_node_block_foreach (node, blk)
-		n++;
-	if (!n || n != size / bs)
+	if (!n)
 		return -ENOENT;
 	ids = calloc(n, sizeof(*ids));
 	if (!ids)
 		return -ENOMEM;
 	n = 0;
-	spm_node_block_foreach (node, blk)
+	spm_dax_block_foreach (op->dax, blk)
 		ids[n++] = spm_block_get_id(blk);
 	rc = set_blocks(op, 0, ids, n);
 	free(ids);
@@ -896,15 +959,26 @@ static int op_init(struct op *op, struct spm_dax *dax,
 		   const struct spm_op_opts *opts)
 {
 	static const struct spm_op_opts defaults;
+	uint64_t size;
+	char buf[64];
 	int rc;
 
 	memset(op, 0, sizeof(*op));
+	op->lock_fd = -1;
 	if (!dax)
 		return -EINVAL;
 	op->dax = dax;
 	op->ctx = dax->ctx;
 	op->dev = spm_dax_get_devname(dax);
 	op->opts = opts ? opts : &defaults;
+	if (op->opts->size >= offsetof(struct spm_op_opts, result) +
+				      sizeof(op->opts->result) &&
+	    op->opts->result && op->opts->result->size >= sizeof(*op->result))
+		op->result = op->opts->result;
+	if (op->result) {
+		memset((char *)op->result + sizeof(op->result->size), 0,
+		       sizeof(*op->result) - sizeof(op->result->size));
+	}
 	op->dry = op->opts->flags & SPM_OP_DRY_RUN;
 	op->timeout_ms = op->opts->timeout_ms > 0 ? op->opts->timeout_ms :
 						    DEFAULT_TIMEOUT_MS;
@@ -915,6 +989,12 @@ static int op_init(struct op *op, struct spm_dax *dax,
 	if (!spm_exists(op->ctx, DAX_DEV "/%s", op->dev))
 		return spm_set_error(op->ctx, -ENODEV, "%s: no such dax device",
 				     op->dev);
+	/* the state is read under the lock, so that it stays true */
+	if (!op->dry) {
+		rc = lock_device(op);
+		if (rc < 0)
+			return rc;
+	}
 	rc = read_driver(op->ctx, op->dev, op->driver, sizeof(op->driver));
 	if (rc < 0)
 		return spm_set_error(op->ctx, rc, "%s: reading its driver: %s",
@@ -922,6 +1002,14 @@ static int op_init(struct op *op, struct spm_dax *dax,
 	op->spm_node = read_spm_node(op->ctx, op->dev);
 	snprintf(op->found_driver, sizeof(op->found_driver), "%s", op->driver);
 	op->found_spm_node = op->spm_node;
+	/* a seed device (size 0) has no blocks to plan: the pre-flight
+	 * refuses it with its own message */
+	if (read_attr(op->ctx, buf, sizeof(buf), DAX_DEV "/%s/size",
+		      op->dev) >= 0 &&
+	    spm_parse_u64(buf, 0, &size) == 0 && size == 0) {
+		op->seed = true;
+		return 0;
+	}
 	return plan_blocks(op);
 }
 
@@ -937,7 +1025,7 @@ static int op_done(struct op *op, int rc)
 {
 	char msg[SPM_ERR_MAX];
 
-	if (!op->dry && op->ctx) {
+	if (!op->dry && op->ctx && op->check == SPM_CHECK_NONE) {
 		snprintf(msg, sizeof(msg), "%s", spm_get_last_error(op->ctx));
 		spm_disc_invalidate(op->ctx);
 		spm_scan_blocks(op->ctx);
@@ -946,6 +1034,7 @@ static int op_done(struct op *op, int rc)
 		else
 			spm_clear_error(op->ctx);
 	}
+	op_result(op, rc);
 	op_free(op);
 	return rc;
 }
@@ -953,6 +1042,162 @@ static int op_done(struct op *op, int rc)
 static bool is_kmem(const char *driver)
 {
 	return !strcmp(driver, "kmem");
+}
+
+/* ---- pre-flight: everything that can be known to fail, before a write ---- */
+
+/*
+ * The kernel shows valid_zones only with CONFIG_MEMORY_HOTREMOVE; without
+ * it no zone can be verified (as chmem says: "zone ignored, no valid_zones
+ * sysfs attribute present"). Judged on any block that exists.
+ */
+static bool kernel_has_valid_zones(struct op *op)
+{
+	struct spm_block *b;
+	size_t i;
+
+	for (i = 0; i < op->nr; i++)
+		if (op->blk[i].present)
+			return spm_exists(op->ctx,
+					  MEM_DIR "/memory%lu/valid_zones",
+					  op->blk[i].id);
+	b = spm_block_get_first(op->ctx);
+	return !b || spm_exists(op->ctx, MEM_DIR "/memory%lu/valid_zones",
+				spm_block_get_id(b));
+}
+
+/* An online block on the node that is not one of the device's own. */
+static long foreign_online_block(struct op *op, struct spm_node *node)
+{
+	struct spm_block *b;
+
+	spm_node_block_foreach (node, b) {
+		if (spm_block_get_state(b) != SPM_BLOCK_ONLINE ||
+		    find_blk(op, spm_block_get_id(b)))
+			continue;
+		if (spm_block_get_dax(b) == op->dax)
+			continue;
+		return (long)spm_block_get_id(b);
+	}
+	return -1;
+}
+
+/*
+ * What the kernel would refuse, or what would do harm, found before the
+ * first write. online: the operation is an online (to_spm: it makes an SPM
+ * node); offline_blocks: online blocks will be offlined; bind_kmem: kmem
+ * will be bound.
+ */
+static int preflight(struct op *op, bool online, int target_spm,
+		     bool offline_blocks, bool bind_kmem)
+{
+	const unsigned int flags = op->opts->flags;
+	int node_id = spm_dax_get_target_node(op->dax);
+	struct spm_node *node;
+	size_t i;
+	long id;
+
+	if (op->seed)
+		return refuse(
+			op, SPM_CHECK_SEED, -ENODATA,
+			"a seed device (size 0): it has no memory; give it a size first (daxctl create-device / reconfigure)");
+	if (online && spm_dax_get_source(op->dax) == SPM_DAX_SOURCE_PMEM &&
+	    !(flags & SPM_OP_DESTROY_PERSISTENCE))
+		return refuse(
+			op, SPM_CHECK_PERSISTENT, -EPERM,
+			"persistent memory (%s%s): onlining it as volatile memory destroys its data; only with --destroy-persistence",
+			spm_dax_get_nd_region(op->dax) ? "nd " :
+			spm_dax_get_cxl_region(op->dax) ? "CXL pmem " : "",
+			spm_dax_get_nd_region(op->dax) ?:
+			spm_dax_get_cxl_region(op->dax) ?: "pmem");
+
+	/* kmem refuses a node that holds System RAM when spm_node=1 asks
+	 * for an SPM node (spm-abi.md §4: EBUSY deep in the probe). */
+	node = online && target_spm == 1 && node_id >= 0 ?
+		       spm_node_get_by_id(op->ctx, node_id) :
+		       NULL;
+	if (node && spm_node_has_memory(node) && !spm_node_is_spm(node) &&
+	    (id = foreign_online_block(op, node)) >= 0)
+		return refuse(
+			op, SPM_CHECK_SYSRAM_NODE, -EBUSY,
+			"its target_node %d already holds System RAM (memory%ld): an SPM node cannot share a node with SysRAM; the firmware gave the range no proximity domain of its own (fix the SRAT so the range has a proximity domain of its own)",
+			node_id, id);
+
+	if (online && !kernel_has_valid_zones(op)) {
+		if (flags & SPM_OP_ZONE_REQUIRED)
+			return refuse(
+				op, SPM_CHECK_NO_VALID_ZONES, -EOPNOTSUPP,
+				"this kernel has no valid_zones (no CONFIG_MEMORY_HOTREMOVE): the zone asked for cannot be verified");
+		op->no_zones = true;
+		step(op,
+		     "note: this kernel has no valid_zones (no CONFIG_MEMORY_HOTREMOVE): the zone is not checked");
+	}
+
+	if (offline_blocks) {
+		for (i = 0; i < op->nr; i++) {
+			char buf[8];
+
+			if (op->blk[i].present &&
+			    op->blk[i].state != SPM_BLOCK_OFFLINE &&
+			    read_attr(op->ctx, buf, sizeof(buf),
+				      MEM_DIR "/memory%lu/removable",
+				      op->blk[i].id) >= 0 &&
+			    !strcmp(buf, "0"))
+				return refuse(
+					op, SPM_CHECK_UNREMOVABLE, -EPERM,
+					"memory%lu is not removable (a kernel without CONFIG_MEMORY_HOTREMOVE cannot offline it)",
+					op->blk[i].id);
+		}
+	}
+
+	/* The agents that will race for the blocks kmem adds: not refused
+	 * (spmctl names the winner and re-onlines a block in the wrong
+	 * zone), but said before anything moves, with where they come from. */
+	if (bind_kmem) {
+		const char *aob = spm_get_auto_online_blocks(op->ctx);
+		const char *rule;
+		int k;
+
+		if (aob && !strncmp(aob, "online", 6))
+			step(op,
+			     "note: auto_online_blocks=%s (%s) onlines the blocks kmem adds before spmctl can",
+			     aob,
+			     spm_get_auto_online_source(op->ctx) ?:
+				     "source unknown");
+		for (k = 0; (rule = spm_get_onlining_udev_rule(op->ctx, k));
+		     k++)
+			step(op,
+			     "note: the udev rule %s onlines hot-added memory itself, whatever auto_online_blocks says",
+			     rule);
+	}
+
+	/* Load kmem now, before anything moves: a blacklisted module would
+	 * otherwise be found after the device left device_dax. */
+	if (bind_kmem && !op->dry && !spm_exists(op->ctx, DAX_DRV "/kmem")) {
+		int rc = spm_kmod_ensure_dax_driver(op->ctx, "kmem");
+
+		if (rc == -EPERM)
+			return refuse(op, SPM_CHECK_KMEM_BLACKLISTED, -EPERM,
+				      "%s", spm_get_last_error(op->ctx));
+	}
+	return 0;
+}
+
+/* Would bringing the device online offline any of its online blocks? */
+static bool online_offlines(struct op *op, bool rebind)
+{
+	size_t i;
+
+	if (!is_kmem(op->driver))
+		return false;
+	for (i = 0; i < op->nr; i++) {
+		struct blk *b = &op->blk[i];
+
+		if (b->present && b->state == SPM_BLOCK_ONLINE &&
+		    (rebind || !zone_ok(op, b->zone)))
+			return true;
+	}
+	return false;
 }
 
 /* ---- spm_dax_online ---- */
@@ -996,7 +1241,7 @@ static int online_act(struct op *op, int target_spm, bool rebind)
 			if (!b->present || b->state == SPM_BLOCK_OFFLINE)
 				continue;
 			if (!rebind && b->state == SPM_BLOCK_ONLINE &&
-			    zone_ok(op->opts->zone, b->zone))
+			    zone_ok(op, b->zone))
 				continue;
 			rc = do_offline_block(op, b,
 					      rebind ? "to change spm_node" :
@@ -1059,8 +1304,8 @@ static int online_act(struct op *op, int target_spm, bool rebind)
 		if (!b->present || b->state != SPM_BLOCK_ONLINE)
 			return fail(op, -EIO, "memory%lu is %s after onlining",
 				    b->id,
-				    b->present ? state_name(b->state) : "gone");
-		if (!zone_ok(op->opts->zone, b->zone))
+				    b->present ? spm_block_state_get_name(b->state) : "gone");
+		if (!zone_ok(op, b->zone))
 			return fail(
 				op, -EBUSY,
 				"memory%lu came up in zone %s, not %s (see online_policy and auto_online_blocks)",
@@ -1094,10 +1339,8 @@ int spm_dax_online(struct spm_dax *dax, const struct spm_op_opts *opts)
 	size_t i;
 
 	rc = op_init(&op, dax, opts);
-	if (rc < 0) {
-		op_free(&op);
-		return rc;
-	}
+	if (rc < 0)
+		goto out;
 
 	if (op.driver[0] && !is_kmem(op.driver) &&
 	    strcmp(op.driver, "device_dax")) {
@@ -1105,6 +1348,10 @@ int spm_dax_online(struct spm_dax *dax, const struct spm_op_opts *opts)
 			op.ctx, -EBUSY,
 			"%s is bound to driver %s; spmctl only moves devices between device_dax and kmem",
 			op.dev, op.driver);
+		goto out;
+	}
+	if (op.seed) {
+		rc = preflight(&op, true, -1, false, false);
 		goto out;
 	}
 
@@ -1123,24 +1370,32 @@ int spm_dax_online(struct spm_dax *dax, const struct spm_op_opts *opts)
 	}
 	rebind = is_kmem(op.driver) && target_spm >= 0 &&
 		 op.spm_node != target_spm;
+	if (!kernel_has_valid_zones(&op))
+		op.no_zones = true; /* preflight says so, if there is work */
 
 	done = is_kmem(op.driver) && !rebind && op.range_known;
 	for (i = 0; done && i < op.nr; i++)
 		done = op.blk[i].present &&
 		       op.blk[i].state == SPM_BLOCK_ONLINE &&
-		       zone_ok(op.opts->zone, op.blk[i].zone);
+		       zone_ok(&op, op.blk[i].zone);
 	if (done) {
 		spm_dbg(op.ctx, "%s: already online as asked", op.dev);
 		rc = 0;
 		goto out_nochange;
 	}
 
+	op.no_zones = false;
+	rc = preflight(&op, true, target_spm, online_offlines(&op, rebind),
+		       !is_kmem(op.driver) || rebind);
+	if (rc < 0)
+		goto out;
 	rc = online_act(&op, target_spm, rebind);
 	if (rc < 0)
 		rc = rollback(&op, rc);
 out:
 	return op_done(&op, rc);
 out_nochange:
+	op_result(&op, rc);
 	op_free(&op);
 	return rc;
 }
@@ -1155,10 +1410,8 @@ int spm_dax_offline(struct spm_dax *dax, const struct spm_op_opts *opts)
 	int rc;
 
 	rc = op_init(&op, dax, opts);
-	if (rc < 0) {
-		op_free(&op);
-		return rc;
-	}
+	if (rc < 0)
+		goto out;
 	to_devdax = op.opts->flags & SPM_OP_TO_DEVDAX;
 
 	if (op.driver[0] && !is_kmem(op.driver) &&
@@ -1172,28 +1425,17 @@ int spm_dax_offline(struct spm_dax *dax, const struct spm_op_opts *opts)
 	if (!is_kmem(op.driver) &&
 	    (!to_devdax || !strcmp(op.driver, "device_dax"))) {
 		/* nothing online, and already where asked */
+		rc = 0;
+		op_result(&op, rc);
 		op_free(&op);
-		return 0;
+		return rc;
 	}
 
+	/* refuse up front what cannot work, before changing anything */
+	rc = preflight(&op, false, -1, is_kmem(op.driver), false);
+	if (rc < 0)
+		goto out;
 	if (is_kmem(op.driver)) {
-		/* refuse up front what cannot work, before changing anything */
-		for (i = 0; i < op.nr; i++) {
-			char buf[8];
-
-			if (op.blk[i].present &&
-			    op.blk[i].state != SPM_BLOCK_OFFLINE &&
-			    read_attr(op.ctx, buf, sizeof(buf),
-				      MEM_DIR "/memory%lu/removable",
-				      op.blk[i].id) >= 0 &&
-			    !strcmp(buf, "0")) {
-				rc = spm_set_error(
-					op.ctx, -EPERM,
-					"%s: memory%lu is not removable (a kernel without CONFIG_MEMORY_HOTREMOVE cannot offline it)",
-					op.dev, op.blk[i].id);
-				goto out;
-			}
-		}
 		for (i = op.nr; i-- > 0;) {
 			struct blk *b = &op.blk[i];
 

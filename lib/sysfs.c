@@ -7,6 +7,7 @@
  * a live system ("/") and a fixture tree. Absolute paths are only built for
  * messages, and only when something failed.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -118,6 +119,25 @@ int spm_open_rel(struct spm_ctx *ctx, const char *rel, int flags)
 		return -(ctx->root_errno ? ctx->root_errno : ENOENT);
 	fd = openat(ctx->root_fd, rel, O_RDONLY | O_CLOEXEC | flags);
 	return fd < 0 ? -errno : fd;
+}
+
+DIR *spm_opendir_rel(struct spm_ctx *ctx, const char *rel)
+{
+	int fd = spm_open_rel(ctx, rel, O_DIRECTORY);
+	DIR *dir;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	dir = fdopendir(fd);
+	if (!dir) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+	}
+	return dir;
 }
 
 /*

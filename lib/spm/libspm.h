@@ -46,6 +46,14 @@ int spm_set_root(struct spm_ctx *ctx, const char *root);
 const char *spm_get_root(struct spm_ctx *ctx);
 bool spm_root_is_live(struct spm_ctx *ctx);
 
+/*
+ * Copy the files libspm reads (sys/, proc/, etc/spm, boot/config, the udev
+ * rules) from the root into the existing directory dest, so that dest can
+ * be used as a root and gives the same answers: for bug reports and test
+ * fixtures. Returns the number of files and links copied, or -errno.
+ */
+int spm_gather(struct spm_ctx *ctx, const char *dest);
+
 /* Scan everything again now (after a change); objects are updated in
  * place. Returns 0, or -errno with the reason (an unusable root, no
  * sys/devices/system/node, unreadable /proc/iomem) in the last error. */
@@ -85,6 +93,14 @@ int spm_get_cmdline_hmem_spm_node(struct spm_ctx *ctx);
 const char *spm_get_online_policy(struct spm_ctx *ctx);
 /* block_size_bytes; 0 when unknown. */
 uint64_t spm_get_memory_block_size(struct spm_ctx *ctx);
+/* Where auto_online_blocks got its value, in words: "memhp_default_state=
+ * online on the kernel command line", the kernel's build default (from
+ * /boot/config-RELEASE), or a write at runtime; NULL when unknown. */
+const char *spm_get_auto_online_source(struct spm_ctx *ctx);
+/* The i-th udev rule (from 0, in udev's order) that onlines hot-added
+ * memory blocks itself, as "/usr/lib/udev/rules.d/40-redhat.rules:7"; NULL
+ * past the last. udev runs it whatever auto_online_blocks says. */
+const char *spm_get_onlining_udev_rule(struct spm_ctx *ctx, int i);
 
 /* ------------------------------------------------------------------ */
 /* Soft Reserved ranges (/proc/iomem)                                   */
@@ -154,7 +170,8 @@ struct spm_dax *spm_dax_get_first(struct spm_ctx *ctx);
 struct spm_dax *spm_dax_get_next(struct spm_dax *dax);
 #define spm_dax_foreach(ctx, d)                                              \
 	for (d = spm_dax_get_first(ctx); d != NULL; d = spm_dax_get_next(d))
-/* Lookup by "daxX.Y"; NULL (and last error set) if absent. */
+/* Lookup by "daxX.Y"; NULL if absent. Lookups never write the last
+ * error: a miss is an answer, not a failure. */
 struct spm_dax *spm_dax_get_by_name(struct spm_ctx *ctx, const char *devname);
 
 const char *spm_dax_get_devname(struct spm_dax *dax);
@@ -168,9 +185,90 @@ enum spm_dax_mode spm_dax_get_mode(struct spm_dax *dax);
 const char *spm_dax_get_driver(struct spm_dax *dax); /* NULL if unbound */
 /* spm_node attribute: 1, 0, or -1 when the kernel lacks it. */
 int spm_dax_get_spm_node(struct spm_dax *dax);
-/* Parent: hmem platform device ("hmem.0") or CXL region ("region0"). */
+/* Parent: hmem platform device ("hmem.0") or CXL region ("region0", only
+ * when sys/bus/cxl/devices/regionN is that same directory). */
 const char *spm_dax_get_hmem(struct spm_dax *dax);
 const char *spm_dax_get_cxl_region(struct spm_dax *dax);
+/* The libnvdimm region ("region0") of a PMEM namespace's device, or NULL. */
+const char *spm_dax_get_nd_region(struct spm_dax *dax);
+
+/*
+ * Where the device's memory comes from, classified from its real sysfs path
+ * the way hwloc does (an ndbus component means NVDIMM), with CXL confirmed
+ * through sys/bus/cxl. Only SPM sources (hmem, CXL RAM) are acted on by a
+ * wildcard ("all", the boot policy, doctor's fixes); persistent memory is
+ * never onlined unless SPM_OP_DESTROY_PERSISTENCE is given.
+ */
+enum spm_dax_source {
+	SPM_DAX_SOURCE_UNKNOWN = 0, /* path unreadable or unrecognised */
+	SPM_DAX_SOURCE_HMEM,	    /* hmem.N: EFI Specific Purpose memory */
+	SPM_DAX_SOURCE_CXL_RAM,	    /* a CXL region in ram mode */
+	SPM_DAX_SOURCE_PMEM,	    /* NVDIMM namespace or CXL pmem region */
+	SPM_DAX_SOURCE_DRIVER,	    /* a dax region of some other driver */
+};
+enum spm_dax_source spm_dax_get_source(struct spm_dax *dax);
+/* "hmem", "cxl-ram", "pmem", "driver", "unknown". */
+const char *spm_dax_source_get_name(enum spm_dax_source source);
+/* True for the sources that are Specific Purpose Memory: hmem, CXL RAM. */
+bool spm_dax_source_is_spm(enum spm_dax_source source);
+
+/*
+ * The device's state as far as isolation goes: the answer to "is it an
+ * isolated SPM node, and if not, what is it".
+ */
+enum spm_dax_state {
+	SPM_DAX_STATE_UNKNOWN = 0, /* kmem, but its blocks cannot be found */
+	SPM_DAX_STATE_ISOLATED,	   /* kmem, every block online, SPM node */
+	SPM_DAX_STATE_SYSRAM,	   /* kmem, every block online, SysRAM node */
+	SPM_DAX_STATE_OFFLINE,	   /* kmem, every block offline */
+	SPM_DAX_STATE_PARTIAL,	   /* kmem, some blocks online */
+	SPM_DAX_STATE_DEVDAX,	   /* device_dax: /dev/daxX.Y */
+	SPM_DAX_STATE_UNBOUND,	   /* no driver */
+	SPM_DAX_STATE_OTHER,	   /* another driver */
+	SPM_DAX_STATE_SEED,	   /* size 0: a seed device, no memory */
+};
+enum spm_dax_state spm_dax_get_state(struct spm_dax *dax);
+/* The node the device's memory is on (its blocks'), or will be on (its
+ * target_node); -1 when neither is known. */
+int spm_dax_get_node(struct spm_dax *dax);
+/* "isolated", "sysram", "offline", "partial", "devdax", "unbound",
+ * "other", "seed", "unknown". */
+const char *spm_dax_state_get_name(enum spm_dax_state state);
+
+/* ------------------------------------------------------------------ */
+/* Diagnosis: is the memory isolated, and if not why and what fixes it  */
+/* ------------------------------------------------------------------ */
+
+enum spm_severity {
+	SPM_SEV_OK = 0,	 /* as it should be */
+	SPM_SEV_NOTE,	 /* worth knowing; nothing (or nothing urgent) to fix */
+	SPM_SEV_PROBLEM, /* memory that is meant to be isolated is not */
+};
+/* "ok", "note", "problem". */
+const char *spm_severity_get_name(enum spm_severity severity);
+
+/* One finding; the strings live only during the callback. */
+struct spm_finding {
+	size_t size; /* sizeof(struct spm_finding) of the library */
+	enum spm_severity severity;
+	const char *object; /* "kernel", "udev", "dax0.0", "node2",
+			     * "range 0x200000000" */
+	const char *reason; /* what is the case, and why */
+	const char *fix;    /* a command or a change to make, or NULL */
+};
+typedef void (*spm_finding_fn)(void *userdata, const struct spm_finding *f);
+
+/*
+ * Every finding about the kernel and its onlining agents, the udev rules
+ * that online memory, the Soft Reserved ranges without a dax device, each
+ * dax device and each node, in that order. Only Specific Purpose Memory
+ * gets a fix that onlines it. Returns the number of problems, or -errno.
+ */
+int spm_diagnose(struct spm_ctx *ctx, spm_finding_fn fn, void *userdata);
+/* The findings about one dax device only. */
+int spm_dax_diagnose(struct spm_dax *dax, spm_finding_fn fn, void *userdata);
+/* "1.00 GiB", "512 B": the form the findings use. Returns buf. */
+const char *spm_size_format(uint64_t bytes, char *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* NUMA nodes                                                           */
@@ -181,6 +279,8 @@ struct spm_node *spm_node_get_first(struct spm_ctx *ctx);
 struct spm_node *spm_node_get_next(struct spm_node *node);
 #define spm_node_foreach(ctx, n)                                             \
 	for (n = spm_node_get_first(ctx); n != NULL; n = spm_node_get_next(n))
+/* NULL if absent (a devdax device's target node has no sysfs directory
+ * until kmem adds memory to it); never writes the last error. */
 struct spm_node *spm_node_get_by_id(struct spm_ctx *ctx, int id);
 
 int spm_node_get_id(struct spm_node *node);
@@ -227,6 +327,8 @@ unsigned long spm_block_get_id(struct spm_block *block); /* memoryN */
 uint64_t spm_block_get_start(struct spm_block *block);
 uint64_t spm_block_get_size(struct spm_block *block);
 enum spm_block_state spm_block_get_state(struct spm_block *block);
+/* "online", "offline", "going-offline", "unknown": as sysfs spells them. */
+const char *spm_block_state_get_name(enum spm_block_state state);
 /* Zone of an online block ("Movable", "Normal", "none"); for an offline
  * block the default zone the kernel would pick. */
 const char *spm_block_get_zone(struct spm_block *block);
@@ -252,6 +354,49 @@ enum spm_op_flags {
 	SPM_OP_NO_WAIT = 1 << 3,     /* do not wait for udev */
 	SPM_OP_SYSRAM = 1 << 4,      /* online: plain SysRAM (spm_node=0)
 				      * even where isolation is available */
+	SPM_OP_ZONE_REQUIRED = 1 << 5, /* the zone was asked for: refuse
+					* rather than skip the zone check on
+					* a kernel without valid_zones */
+	SPM_OP_DESTROY_PERSISTENCE = 1 << 6, /* online persistent memory
+					      * (pmem) as volatile memory:
+					      * its data is lost */
+};
+
+/*
+ * Pre-flight checks: what an operation verifies before its first write.
+ * A refusal changes nothing; spm_op_result.check names the check.
+ */
+enum spm_check {
+	SPM_CHECK_NONE = 0,
+	SPM_CHECK_SEED,		   /* size 0: a seed device (-ENODATA) */
+	SPM_CHECK_PERSISTENT,	   /* pmem without
+				    * SPM_OP_DESTROY_PERSISTENCE (-EPERM) */
+	SPM_CHECK_SYSRAM_NODE,	   /* target node already holds System RAM:
+				    * kmem would fail with EBUSY (-EBUSY) */
+	SPM_CHECK_NO_VALID_ZONES,  /* no valid_zones and SPM_OP_ZONE_REQUIRED
+				    * (-EOPNOTSUPP) */
+	SPM_CHECK_UNREMOVABLE,	   /* a block that must go offline is not
+				    * removable (-EPERM) */
+	SPM_CHECK_KMEM_BLACKLISTED, /* the driver to bind is blacklisted
+				     * (-EPERM) */
+	SPM_CHECK_LOCKED,	   /* another process is changing the device
+				    * (-EBUSY) */
+};
+/* "seed", "persistent", "sysram-node", "no-valid-zones", "unremovable",
+ * "kmem-blacklisted", "locked", "none". */
+const char *spm_check_get_name(enum spm_check check);
+
+/* What one operation did: its own copy of the outcome, which no later
+ * call overwrites (unlike spm_get_last_error()). */
+struct spm_op_result {
+	size_t size;		/* sizeof(struct spm_op_result): the caller
+				 * sets it; the library fills no more */
+	int err;		/* the return value: 0 or -errno */
+	enum spm_check check;	/* the pre-flight check that refused */
+	bool rolled_back;	/* a failure after writes was undone */
+	char step[160];		/* the step that failed, "" if none */
+	char message[1024];	/* what failed and why, naming the device */
+	char left[512];		/* after a failed rollback: the state left */
 };
 
 /* Called once per step, before it is taken (and for a dry run instead of
@@ -259,11 +404,16 @@ enum spm_op_flags {
 typedef void (*spm_step_fn)(void *userdata, const char *step);
 
 struct spm_op_opts {
+	/* sizeof(struct spm_op_opts): members past size are read only when
+	 * it covers them, so the struct can grow. 0 means the first five. */
+	size_t size;
 	enum spm_zone zone;
 	unsigned int flags;   /* enum spm_op_flags */
-	int timeout_ms;       /* per wait; <= 0 means the default (10 s) */
+	int timeout_ms;       /* per wait (udev, the device lock); <= 0
+			       * means the default (10 s) */
 	spm_step_fn step_fn;  /* may be NULL */
 	void *step_userdata;
+	struct spm_op_result *result; /* may be NULL */
 };
 
 /*
@@ -318,6 +468,14 @@ int spm_nodemask_format(const struct spm_nodemask *mask, char *buf,
  */
 int spm_nodemask_parse(struct spm_ctx *ctx, const char *str,
 		       struct spm_nodemask *mask);
+/*
+ * The same syntax for a policy that takes SPM nodes only (spm_mbind,
+ * spm_set_task_policy): "all" means every SPM node, like "spm", and "!1"
+ * every SPM node but 1. -EOPNOTSUPP for "all" or "!" on a kernel without
+ * the series.
+ */
+int spm_nodemask_parse_spm(struct spm_ctx *ctx, const char *str,
+			   struct spm_nodemask *mask);
 
 enum spm_mbind_flags {
 	SPM_MBIND_MOVE = 1 << 0,   /* MPOL_MF_MOVE */
@@ -335,75 +493,6 @@ void spm_free(void *ptr, size_t size);
 /* set_mempolicy(MPOL_BIND | MPOL_F_SPM_NODE): for the calling task and
  * what it forks and execs. */
 int spm_set_task_policy(struct spm_ctx *ctx, const struct spm_nodemask *mask);
-
-/* ------------------------------------------------------------------ */
-/* Boot policy (spm.conf)                                               */
-/* ------------------------------------------------------------------ */
-
-struct spm_config;
-struct spm_rule;
-
-enum spm_action {
-	SPM_ACTION_NONE = 0,	/* no rule matched: leave the device alone */
-	SPM_ACTION_ISOLATE,	/* SPM node, zone per rule */
-	SPM_ACTION_DEVDAX,	/* keep or return to device_dax */
-	SPM_ACTION_SYSRAM,	/* plain SysRAM, only when asked by name */
-	SPM_ACTION_IGNORE,	/* a rule says: leave the device alone */
-};
-
-/* "isolate", "devdax", "sysram", "ignore", or "none". */
-const char *spm_action_get_name(enum spm_action action);
-
-/*
- * Parse /etc/spm/spm.conf and then every /etc/spm/conf.d/NAME.conf in
- * lexical order, under the context root; or only the file path (a plain
- * path, not under the root) when path is not NULL. A missing spm.conf is an
- * empty configuration. On any problem -EINVAL, *config stays NULL, every
- * problem is logged as "file:line: what is wrong" and the last error names
- * the first. See spm.conf(5).
- */
-int spm_config_load(struct spm_ctx *ctx, const char *path,
-		    struct spm_config **config);
-void spm_config_free(struct spm_config *config);
-
-/* Called once per problem, in file and line order; line is 0 for a
- * problem with the whole file (unreadable, too large). */
-typedef void (*spm_config_problem_fn)(void *userdata, const char *file,
-				      int line, const char *message);
-/* Validate the same files as spm_config_load without keeping them.
- * Returns the number of problems (0: valid) or -ENOMEM. */
-int spm_config_check(struct spm_ctx *ctx, const char *path,
-		     spm_config_problem_fn fn, void *userdata);
-
-/* The rules in the order they are tried. */
-struct spm_rule *spm_rule_get_first(struct spm_config *config);
-struct spm_rule *spm_rule_get_next(struct spm_rule *rule);
-#define spm_rule_foreach(config, r)                                          \
-	for (r = spm_rule_get_first(config); r != NULL;                      \
-	     r = spm_rule_get_next(r))
-const char *spm_rule_get_name(struct spm_rule *rule); /* NULL if unnamed */
-const char *spm_rule_get_location(struct spm_rule *rule); /* "file:line" */
-/* What it matches, e.g. "range 0x100000000-0x13fffffff, node 2". */
-const char *spm_rule_get_match(struct spm_rule *rule);
-enum spm_action spm_rule_get_action(struct spm_rule *rule);
-enum spm_zone spm_rule_get_zone(struct spm_rule *rule);
-
-/*
- * The first rule that matches the device, or NULL in *rule when none does.
- * Returns 0, or -EACCES / -ENODATA (last error says which rule and key)
- * when a rule cannot be decided because an identity the rule needs is
- * unreadable (physical address without root, a memdev serial); rules
- * after it are then not tried, because they might not be meant for the
- * device, and the caller must leave the device alone.
- */
-int spm_config_match_rule(struct spm_config *config, struct spm_dax *dax,
-			  struct spm_rule **rule);
-/* The action and zone for a device, and the rule that matched ("file:line")
- * or NULL when no rule matched or none could be decided (the device is left
- * alone). zone and rule may be NULL. */
-enum spm_action spm_config_match(struct spm_config *config,
-				 struct spm_dax *dax, enum spm_zone *zone,
-				 const char **rule);
 
 #ifdef __cplusplus
 }

@@ -299,9 +299,13 @@ def main():
     pts = []
     for line in read(os.path.join(raw, "list.txt")).splitlines():
         p = line.split()
-        if len(p) == 3:
-            pts.append({"dax_blocks": int(p[0]), "blocks": int(p[1]),
-                        "instructions": int(p[2])})
+        if len(p) >= 3:
+            pt = {"dax_blocks": int(p[0]), "blocks": int(p[1]),
+                  "instructions": int(p[2])}
+            # lsmem --sysroot on the same tree (runs from 2026-12 on)
+            if len(p) >= 4:
+                pt["lsmem_instructions"] = int(p[3])
+            pts.append(pt)
     lst = {"points": pts}
     if len(pts) >= 2:
         xs = [p["blocks"] for p in pts]
@@ -411,6 +415,18 @@ def main():
              f"(max deviation {100 * seg_dev:.1f}% from the fit)")
     else:
         goal("spmctl list -j cost linear in blocks", None, "no data")
+    big = max(pts, key=lambda p: p["blocks"]) if pts else None
+    if big and "lsmem_instructions" in big:
+        mine = big["instructions"] / big["blocks"]
+        theirs = big["lsmem_instructions"] / big["blocks"]
+        goal("spmctl list -j costs no more instructions per block than "
+             "lsmem --sysroot",
+             mine <= theirs,
+             f"{fmt(mine, 0)} against {fmt(theirs, 0)} instructions per "
+             f"block at {big['blocks']} blocks")
+    else:
+        goal("spmctl list -j costs no more instructions per block than "
+             "lsmem --sysroot", None, "no data")
     results["goals"] = goals
     results["kernel_options"] = kernel_options(meta)
 
@@ -698,11 +714,20 @@ def write_md(path, r, boots, bloat_txt, notes):
       "whole process (dynamic loader included). Plot: "
       "`cost-vs-blocks.png`.")
     w("")
-    w("| dax blocks | blocks | instructions | per block |")
-    w("| ---: | ---: | ---: | ---: |")
+    w("The last two columns: util-linux's `lsmem --sysroot TREE -o "
+      "RANGE,SIZE,STATE,REMOVABLE,BLOCK,NODE,ZONES` under callgrind on the "
+      "same tree (the same attributes read per block).")
+    w("")
+    w("| dax blocks | blocks | instructions | per block | lsmem "
+      "instructions | lsmem per block |")
+    w("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for p in lst["points"]:
+        li = p.get("lsmem_instructions")
+        li_total = str(li) if li else "-"
+        li_block = f"{li / p['blocks']:.0f}" if li else "-"
         w(f"| {p['dax_blocks']} | {p['blocks']} | {p['instructions']} | "
-          f"{p['instructions'] / p['blocks']:.0f} |")
+          f"{p['instructions'] / p['blocks']:.0f} | {li_total} | "
+          f"{li_block} |")
     w("")
     if lst.get("fit"):
         f = lst["fit"]

@@ -25,7 +25,8 @@
 #     boots each, interleaved); bloat-o-meter of the two vmlinux
 #  3. spmctl online against daxctl online-memory and reconfigure-device in
 #     one boot, like for like (scenario bench-online, with strace counts),
-#     and spmctl list -j on fixtures of 1k/8k/64k blocks under callgrind
+#     and spmctl list -j on fixtures of 1k/8k/64k blocks under callgrind,
+#     next to lsmem --sysroot on the same trees
 #
 # Environment (defaults in brackets):
 #   BENCH_BOOTS [5]           boots per allocator configuration (>= 5 for
@@ -205,9 +206,16 @@ for n in $LIST_SIZES; do
 		valgrind --tool=callgrind --callgrind-out-file="$RAW/callgrind.$n" \
 		"$dest/usr/sbin/spmctl" list -j >"$RAW/list-$n.json" \
 		2>"$RAW/callgrind-$n.log"
+	# util-linux's lsmem on the same tree, reading the same attributes
+	# (state, removable, node, zones), as the yardstick per block.
+	valgrind --tool=callgrind --callgrind-out-file="$RAW/callgrind-lsmem.$n" \
+		lsmem --sysroot "$fx" -o RANGE,SIZE,STATE,REMOVABLE,BLOCK,NODE,ZONES \
+		>"$RAW/lsmem-$n.txt" 2>"$RAW/callgrind-lsmem-$n.log"
 	# The fixture has 16 boot blocks on nodes 0-1 next to the n of dax0.0.
-	printf '%s %s %s\n' "$n" "$((n + 16))" \
-		"$(sed -n 's/^summary: //p' "$RAW/callgrind.$n")" >>"$RAW/list.txt"
+	printf '%s %s %s %s\n' "$n" "$((n + 16))" \
+		"$(sed -n 's/^summary: //p' "$RAW/callgrind.$n")" \
+		"$(sed -n 's/^summary: //p' "$RAW/callgrind-lsmem.$n")" \
+		>>"$RAW/list.txt"
 	rm -rf "$fx"
 done
 

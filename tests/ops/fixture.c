@@ -2,7 +2,7 @@
 /*
  * Synthetic trees and a simulated kernel for the operation tests; see
  * fixture.h. The simulation follows the 6.12 rules the library relies on
- * (userspace-map.md §2, spm-abi.md §6): writing a block's current state
+ * (drivers/base/memory.c, spm-abi.md §6): writing a block's current state
  * again is EINVAL; online_movable makes valid_zones "Movable"; binding
  * kmem adds the blocks offline (or online, with auto-online), unbinding
  * removes them; spm_node cannot change while kmem is bound (EBUSY); a
@@ -156,6 +156,13 @@ static const char *driver_of(const char *root, char *buf, size_t len)
 	return base ? base + 1 : buf;
 }
 
+/* A kernel without CONFIG_MEMORY_HOTREMOVE shows no valid_zones: the tree
+ * says which kernel it is by its boot block. */
+static bool has_valid_zones(const char *root)
+{
+	return exists(root, MEM "/memory0/valid_zones");
+}
+
 static int write_block(const char *root, unsigned long id, bool online,
 		       const char *zone)
 {
@@ -168,7 +175,8 @@ static int write_block(const char *root, unsigned long id, bool online,
 	put(root, rel, "%d\n", online);
 	snprintf(rel, sizeof(rel), MEM "/memory%lu/valid_zones", id);
 	/* an offline block lists the default zone first */
-	put(root, rel, "%s\n", online ? zone : "Normal Movable");
+	if (id == 0 || has_valid_zones(root))
+		put(root, rel, "%s\n", online ? zone : "Normal Movable");
 	return 0;
 }
 
@@ -264,27 +272,28 @@ static void unbind_links(const char *root, const char *driver)
 
 int fix_create(const char *root, const char *scenario)
 {
-	bool series = strcmp(scenario, "no-series") != 0;
+	bool series = strcmp(scenario, "synthetic-no-series") != 0;
 	const char *driver = "kmem";
 	const char *zone = "Movable";
 	bool online = false;
 	char path[4096];
 	int spm = 1, i;
 
-	if (!strcmp(scenario, "hmem-kmem-offline")) {
+	if (!strcmp(scenario, "synthetic-hmem-kmem-offline") ||
+	    !strcmp(scenario, "synthetic-no-valid-zones")) {
 		/* the defaults */
-	} else if (!strcmp(scenario, "devdax-idle") ||
-		   !strcmp(scenario, "no-series")) {
+	} else if (!strcmp(scenario, "synthetic-devdax-idle") ||
+		   !strcmp(scenario, "synthetic-no-series")) {
 		driver = "device_dax";
 		spm = 0;
-	} else if (!strcmp(scenario, "online-movable")) {
+	} else if (!strcmp(scenario, "synthetic-online-movable")) {
 		online = true;
-	} else if (!strcmp(scenario, "sysram-movable")) {
+	} else if (!strcmp(scenario, "synthetic-sysram-movable")) {
 		online = true;
 		spm = 0;
-	} else if (!strcmp(scenario, "mixed-zones")) {
+	} else if (!strcmp(scenario, "synthetic-mixed-zones")) {
 		online = true;
-	} else if (!strcmp(scenario, "unbound")) {
+	} else if (!strcmp(scenario, "synthetic-unbound")) {
 		driver = "";
 		spm = 0;
 	} else {
@@ -371,7 +380,7 @@ int fix_create(const char *root, const char *scenario)
 
 		for (id = FIX_FIRST_BLOCK; id < FIX_FIRST_BLOCK + FIX_NR_BLOCKS;
 		     id++) {
-			if (!strcmp(scenario, "mixed-zones"))
+			if (!strcmp(scenario, "synthetic-mixed-zones"))
 				zone = id < FIX_FIRST_BLOCK + 4 ? "Normal" :
 								  "Movable";
 			if (add_block(root, id, 2, online, zone))
@@ -380,6 +389,24 @@ int fix_create(const char *root, const char *scenario)
 	}
 	write_iomem(root);
 	write_node_lists(root, spm);
+	if (!strcmp(scenario, "synthetic-no-valid-zones")) {
+		/* no CONFIG_MEMORY_HOTREMOVE: no valid_zones, removable 0 */
+		static const unsigned long boot[] = { 0, 8 };
+		unsigned long id;
+		char rel[256];
+
+		for (id = 0; id < FIX_FIRST_BLOCK + FIX_NR_BLOCKS; id++) {
+			if (id >= 2 && id < FIX_FIRST_BLOCK && id != boot[1])
+				continue;
+			snprintf(rel, sizeof(rel), MEM "/memory%lu/valid_zones",
+				 id);
+			unlink_at(root, rel);
+			snprintf(rel, sizeof(rel), MEM "/memory%lu/removable",
+				 id);
+			if (exists(root, rel))
+				put(root, rel, "0\n");
+		}
+	}
 	return 0;
 }
 

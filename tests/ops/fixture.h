@@ -17,13 +17,16 @@
 
 /*
  * Scenarios:
- *  hmem-kmem-offline   kmem bound, spm_node=1, blocks offline
- *  devdax-idle         device_dax bound, spm_node=0, no blocks
- *  online-movable      kmem bound, spm_node=1, blocks online Movable
- *  sysram-movable      kmem bound, spm_node=0, blocks online Movable
- *  mixed-zones         kmem bound, spm_node=1, 32-35 Normal, 36-39 Movable
- *  no-series           device_dax bound, no spm_node, no has_spm_memory
- *  unbound             no driver, spm_node=0
+ *  synthetic-hmem-kmem-offline   kmem bound, spm_node=1, blocks offline
+ *  synthetic-devdax-idle         device_dax bound, spm_node=0, no blocks
+ *  synthetic-online-movable      kmem bound, spm_node=1, blocks online Movable
+ *  synthetic-sysram-movable      kmem bound, spm_node=0, blocks online Movable
+ *  synthetic-mixed-zones         kmem bound, spm_node=1, 32-35 Normal, 36-39 Movable
+ *  synthetic-no-series           device_dax bound, no spm_node, no has_spm_memory
+ *  synthetic-unbound             no driver, spm_node=0
+ *  synthetic-no-valid-zones      as synthetic-hmem-kmem-offline on a kernel
+ *                                without CONFIG_MEMORY_HOTREMOVE (no
+ *                                valid_zones, removable 0)
  * Returns 0 or -1 (errno set).
  */
 int fix_create(const char *root, const char *scenario);

@@ -40,7 +40,7 @@ fixture() {
 }
 
 # --help everywhere
-fixture hmem-kmem-offline
+fixture synthetic-hmem-kmem-offline
 run 0 "usage: spmctl online" "" -- online --help
 run 0 "usage: spmctl offline" "" -- offline --help
 run 0 "usage: spmctl exec" "" -- exec --help
@@ -75,7 +75,7 @@ run 0 "\"online memory39 as online_kernel\"" "" -- online -n -j --zone kernel da
 
 # nothing to do: already offline
 run 0 "dax0.0: already offline, bound to kmem" "" -- offline dax0.0
-fixture online-movable
+fixture synthetic-online-movable
 run 0 "^would: offline memory39 (Movable)" "" -- offline --dry-run dax0.0
 run 0 "^dax0.0: already isolated as SPM node 2 (8 blocks, Movable)" "" -- online dax0.0
 # addresses hidden as from a non-root reader (resource 0400, iomem zeros):
@@ -88,26 +88,34 @@ run 0 "^would: offline memory39 (Movable): in the wrong zone" "" -- online -n --
 # a failure that was rolled back: exit 1. Without the write hook the
 # fixture's driver files are plain files: the unbind "succeeds" and the
 # device stays bound.
-fixture devdax-idle
+fixture synthetic-devdax-idle
 run 1 "^unbind dax0.0 from device_dax" "the write succeeded, but dax0.0 is still bound to device_dax; rolled back" -- online dax0.0
 
 # kernel without the series: exit 4, and the message
-fixture no-series
+fixture synthetic-no-series
 run 4 "" "isolation unavailable: the kernel lacks SPM node support" -- online dax0.0
 run 4 "" "isolation unavailable" -- online all
 run 0 "^would: bind dax0.0 to kmem" "" -- online --dry-run --allow-sysram dax0.0
 
 # exec: node lists
-fixture online-movable
+fixture synthetic-online-movable
 run 2 "" "invalid node list \"x\": bad entry \"x\"" -- exec --node x -- true
 run 2 "" "descending range \"2-1\"" -- exec --node 2-1 true
 run 5 "" "node 7 does not exist" -- exec --node 7 -- true
 run 2 "" "node 1 is not an SPM node (SysRAM)" -- exec --node 1 -- true
-run 2 "" "node 0 is not an SPM node (SysRAM)" -- exec --node all -- true
+# "all" and "!N" are relative to the SPM nodes (issue 15: "all" took
+# every node with memory, so it could never work); -m/--membind is
+# numactl's spelling. The fixture's kernel is not the running one, so
+# the policy itself fails after the list was resolved to node 2.
+run 2 "" "MPOL_F_SPM_NODE, nodes 2)" -- exec --node all -- true
+run 2 "" "MPOL_F_SPM_NODE, nodes 2)" -- exec -m all -- true
+run 2 "" "MPOL_F_SPM_NODE, nodes 2)" -- exec --membind spm -- true
+run 2 "" "node list \"!2\" selects no node" -- exec --membind '!2' -- true
 run 2 "" "--node NODES is required" -- exec -- true
 run 2 "" "no command given" -- exec --node 2
-run 2 "" "needs a node list" -- exec --node
-fixture no-series
+run 2 "" "option --node needs a value" -- exec --node
+run 2 "" "option -m needs a value" -- exec -m
+fixture synthetic-no-series
 run 4 "" "kernel lacks MPOL_F_SPM_NODE" -- exec --node 2 -- true
 run 4 "" "no has_spm_memory" -- exec --node spm -- true
 
@@ -126,6 +134,9 @@ for dir in "${SPM_FIXTURES:-/nonexistent}"/*/; do
 	if [ "$name" = no-series ]; then
 		run 4 "" "isolation unavailable" -- online -n all
 		run 0 "" "" -- online -n --allow-sysram all
+	elif [ "$name" = synthetic-sysram-target ]; then
+		run 8 "" "target_node 0 already holds System RAM" -- online -n all
+		run 0 "^dax" "" -- offline -n --to-devdax all
 	else
 		run 0 "^dax" "" -- online -n all
 		run 0 "^dax" "" -- offline -n --to-devdax all

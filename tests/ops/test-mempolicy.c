@@ -295,12 +295,12 @@ int main(void)
 		abort();
 	test_build_mask();
 	snprintf(root, sizeof(root), "%s/online", tmpl);
-	if (fix_create(root, "online-movable"))
+	if (fix_create(root, "synthetic-online-movable"))
 		abort();
 	test_policy(root);
 	test_real_syscall(root);
 	snprintf(root, sizeof(root), "%s/noseries", tmpl);
-	if (fix_create(root, "no-series"))
+	if (fix_create(root, "synthetic-no-series"))
 		abort();
 	test_no_series(root);
 	fix_remove(tmpl);

@@ -192,7 +192,7 @@ int main(void)
 	test_helpers();
 
 	snprintf(root, sizeof(root), "%s/online", tmpl);
-	if (fix_create(root, "online-movable"))
+	if (fix_create(root, "synthetic-online-movable"))
 		abort();
 	test_parse(root);
 	/* nothing in has_spm_memory: "spm" selects no node */
@@ -205,7 +205,7 @@ int main(void)
 	}
 
 	snprintf(root, sizeof(root), "%s/noseries", tmpl);
-	if (fix_create(root, "no-series"))
+	if (fix_create(root, "synthetic-no-series"))
 		abort();
 	test_no_series(root);
 

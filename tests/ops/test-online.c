@@ -6,9 +6,11 @@
  * and after the rollback.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "libspm-private.h"
@@ -177,7 +179,7 @@ static void test_online_from_kmem_offline(void)
 	char buf[64];
 	int rc;
 
-	setup(&t, "hmem-kmem-offline");
+	setup(&t, "synthetic-hmem-kmem-offline");
 	o = opts_for(&t, 0, SPM_ZONE_MOVABLE);
 	rc = spm_dax_online(dax0(&t), &o);
 	CHECK(rc == 0, "online: %d %s", rc, spm_get_last_error(t.ctx));
@@ -209,7 +211,7 @@ static void test_online_kernel_zone(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "hmem-kmem-offline");
+	setup(&t, "synthetic-hmem-kmem-offline");
 	o = opts_for(&t, 0, SPM_ZONE_KERNEL);
 	rc = spm_dax_online(dax0(&t), &o);
 	CHECK(rc == 0, "online kernel: %d %s", rc, spm_get_last_error(t.ctx));
@@ -225,7 +227,7 @@ static void test_online_from_devdax(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "devdax-idle");
+	setup(&t, "synthetic-devdax-idle");
 	o = opts_for(&t, 0, SPM_ZONE_MOVABLE);
 	rc = spm_dax_online(dax0(&t), &o);
 	CHECK(rc == 0, "online: %d %s", rc, spm_get_last_error(t.ctx));
@@ -244,7 +246,7 @@ static void test_online_from_sysram(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "sysram-movable");
+	setup(&t, "synthetic-sysram-movable");
 	o = opts_for(&t, 0, SPM_ZONE_MOVABLE);
 	rc = spm_dax_online(dax0(&t), &o);
 	CHECK(rc == 0, "online: %d %s", rc, spm_get_last_error(t.ctx));
@@ -268,7 +270,7 @@ static void test_online_mixed_zones(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "mixed-zones");
+	setup(&t, "synthetic-mixed-zones");
 	o = opts_for(&t, 0, SPM_ZONE_MOVABLE);
 	rc = spm_dax_online(dax0(&t), &o);
 	CHECK(rc == 0, "online: %d %s", rc, spm_get_last_error(t.ctx));
@@ -281,8 +283,8 @@ static void test_online_mixed_zones(void)
 static void test_dry_run(void)
 {
 	static const char *const scenarios[] = {
-		"hmem-kmem-offline", "devdax-idle", "sysram-movable",
-		"mixed-zones",	     "unbound",
+		"synthetic-hmem-kmem-offline", "synthetic-devdax-idle", "synthetic-sysram-movable",
+		"synthetic-mixed-zones",	     "synthetic-unbound",
 	};
 	struct spm_op_opts o;
 	size_t i;
@@ -344,7 +346,7 @@ static void test_fault_bind(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "devdax-idle");
+	setup(&t, "synthetic-devdax-idle");
 	t.sim.fail_rel = "sys/bus/dax/drivers/kmem/bind";
 	t.sim.fail_err = -EIO;
 	o = opts_for(&t, 0, SPM_ZONE_MOVABLE);
@@ -357,7 +359,7 @@ static void test_fault_bind(void)
 	teardown(&t);
 
 	/* the device_dax bind of the rollback... and of offline --to-devdax */
-	setup(&t, "online-movable");
+	setup(&t, "synthetic-online-movable");
 	t.sim.fail_rel = "sys/bus/dax/drivers/device_dax/bind";
 	t.sim.fail_err = -ENOMEM;
 	o = opts_for(&t, SPM_OP_TO_DEVDAX, SPM_ZONE_MOVABLE);
@@ -376,7 +378,7 @@ static void test_fault_spm_node(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "sysram-movable");
+	setup(&t, "synthetic-sysram-movable");
 	t.sim.fail_rel = "sys/bus/dax/devices/dax0.0/spm_node";
 	t.sim.fail_err = -EPERM;
 	o = opts_for(&t, 0, SPM_ZONE_MOVABLE);
@@ -395,7 +397,7 @@ static void test_fault_offline(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "sysram-movable");
+	setup(&t, "synthetic-sysram-movable");
 	t.sim.fail_rel = "sys/devices/system/memory/memory35/state";
 	t.sim.fail_val = "offline";
 	t.sim.fail_err = -EBUSY;
@@ -410,7 +412,7 @@ static void test_fault_offline(void)
 	check_unchanged(&t, "offline fails");
 	teardown(&t);
 
-	setup(&t, "mixed-zones");
+	setup(&t, "synthetic-mixed-zones");
 	t.sim.fail_rel = "sys/devices/system/memory/memory33/state";
 	t.sim.fail_val = "offline";
 	t.sim.fail_err = -EBUSY;
@@ -430,7 +432,7 @@ static void test_fault_zone(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "devdax-idle");
+	setup(&t, "synthetic-devdax-idle");
 	t.sim.normal_block = 36;
 	o = opts_for(&t, 0, SPM_ZONE_MOVABLE);
 	rc = spm_dax_online(dax0(&t), &o);
@@ -449,7 +451,7 @@ static void test_fault_rollback(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "devdax-idle");
+	setup(&t, "synthetic-devdax-idle");
 	t.sim.fail_rel = "sys/devices/system/memory/memory35/state";
 	t.sim.fail_val = "online_movable";
 	t.sim.fail_err = -EBUSY;
@@ -463,7 +465,7 @@ static void test_fault_rollback(void)
 	check_unchanged(&t, "rollback retried");
 	teardown(&t);
 
-	setup(&t, "devdax-idle");
+	setup(&t, "synthetic-devdax-idle");
 	t.sim.fail_rel = "sys/devices/system/memory/memory35/state";
 	t.sim.fail_val = "online_movable";
 	t.sim.fail_err = -EBUSY;
@@ -490,7 +492,7 @@ static void test_offline(void)
 	char buf[64];
 	int rc;
 
-	setup(&t, "online-movable");
+	setup(&t, "synthetic-online-movable");
 	o = opts_for(&t, 0, SPM_ZONE_MOVABLE);
 	rc = spm_dax_offline(dax0(&t), &o);
 	CHECK(rc == 0, "offline: %d %s", rc, spm_get_last_error(t.ctx));
@@ -507,7 +509,7 @@ static void test_offline(void)
 	check_unchanged(&t, "offline then online");
 	teardown(&t);
 
-	setup(&t, "online-movable");
+	setup(&t, "synthetic-online-movable");
 	o = opts_for(&t, SPM_OP_TO_DEVDAX, SPM_ZONE_MOVABLE);
 	rc = spm_dax_offline(dax0(&t), &o);
 	CHECK(rc == 0, "offline --to-devdax: %d %s", rc,
@@ -541,7 +543,7 @@ static void test_no_series(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "no-series");
+	setup(&t, "synthetic-no-series");
 	o = opts_for(&t, 0, SPM_ZONE_MOVABLE);
 	rc = spm_dax_online(dax0(&t), &o);
 	CHECK(rc == -EOPNOTSUPP, "rc %d", rc);
@@ -569,7 +571,7 @@ static void test_sysram_flag(void)
 	char buf[64];
 	int rc;
 
-	setup(&t, "online-movable");
+	setup(&t, "synthetic-online-movable");
 	o = opts_for(&t, SPM_OP_SYSRAM, SPM_ZONE_MOVABLE);
 	rc = spm_dax_online(dax0(&t), &o);
 	CHECK(rc == 0, "sysram: %d %s", rc, spm_get_last_error(t.ctx));
@@ -592,7 +594,7 @@ static void test_new_id(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "unbound");
+	setup(&t, "synthetic-unbound");
 	t.sim.bind_needs_new_id = true;
 	o = opts_for(&t, 0, SPM_ZONE_MOVABLE);
 	rc = spm_dax_online(dax0(&t), &o);
@@ -611,7 +613,7 @@ static void test_agent(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "devdax-idle");
+	setup(&t, "synthetic-devdax-idle");
 	t.sim.auto_online = true;
 	/* what the kernel would show with that policy */
 	{
@@ -631,7 +633,12 @@ static void test_agent(void)
 	rc = spm_dax_online(dax0(&t), &o);
 	CHECK(rc == 0, "online: %d %s", rc, spm_get_last_error(t.ctx));
 	check_isolated(&t, "Movable", "1");
-	CHECK(t.nnotes == FIX_NR_BLOCKS &&
+	/* said before the first write, with where the policy came from;
+	 * then the agent is named for each block it took */
+	CHECK(t.nnotes == FIX_NR_BLOCKS + 1 &&
+		      !strncmp(t.steps,
+			       "note: auto_online_blocks=online_movable (memhp_default_state=offline on the kernel command line, then a write at runtime that reboots do not keep) onlines the blocks kmem adds before spmctl can\n",
+			       strlen("note: auto_online_blocks=online_movable (memhp_default_state=offline on the kernel command line, then a write at runtime that reboots do not keep) onlines the blocks kmem adds before spmctl can\n")) &&
 		      contains(
 			      t.steps,
 			      "note: memory32 was onlined (Movable) by the kernel's auto_online_blocks policy (online_movable) before spmctl\n"),
@@ -647,7 +654,7 @@ static void test_race(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "hmem-kmem-offline");
+	setup(&t, "synthetic-hmem-kmem-offline");
 	t.sim.race_block = 34;
 	o = opts_for(&t, 0, SPM_ZONE_MOVABLE);
 	rc = spm_dax_online(dax0(&t), &o);
@@ -667,7 +674,7 @@ static void test_rollback_with_auto_online(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "online-movable");
+	setup(&t, "synthetic-online-movable");
 	t.sim.auto_online = true;
 	t.sim.fail_rel = "sys/bus/dax/drivers/device_dax/bind";
 	t.sim.fail_err = -EIO;
@@ -687,7 +694,7 @@ static void test_new_id_fails(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "unbound");
+	setup(&t, "synthetic-unbound");
 	t.sim.bind_needs_new_id = true;
 	t.sim.fail_rel = "sys/bus/dax/drivers/kmem/new_id";
 	t.sim.fail_err = -EEXIST;
@@ -709,7 +716,7 @@ static void test_missing_driver(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "online-movable");
+	setup(&t, "synthetic-online-movable");
 	snprintf(path, sizeof(path), "%s/sys/bus/dax/drivers/device_dax",
 		 t.root);
 	fix_remove(path);
@@ -761,7 +768,7 @@ static void test_bad_args(void)
 	struct t t;
 	int rc;
 
-	setup(&t, "hmem-kmem-offline");
+	setup(&t, "synthetic-hmem-kmem-offline");
 	CHECK(spm_dax_online(NULL, NULL) == -EINVAL, "NULL dax");
 	o = opts_for(&t, 0, (enum spm_zone)7);
 	rc = spm_dax_online(dax0(&t), &o);
@@ -769,6 +776,88 @@ static void test_bad_args(void)
 	/* NULL opts: defaults (movable) */
 	rc = spm_dax_online(dax0(&t), NULL);
 	CHECK(rc == 0, "NULL opts: %d %s", rc, spm_get_last_error(t.ctx));
+	check_isolated(&t, "Movable", "1");
+	teardown(&t);
+}
+
+/*
+ * A kernel without CONFIG_MEMORY_HOTREMOVE has no valid_zones: onlining
+ * must not fail its verification on a zone nobody can read (issue 15:
+ * exit 7, since the rollback could not offline either). It says so; and
+ * refuses, changing nothing, when the zone was asked for.
+ */
+static void test_no_valid_zones(void)
+{
+	struct spm_op_result res = { .size = sizeof(res) };
+	struct spm_op_opts o;
+	struct t t;
+	char buf[64];
+	int rc, id;
+
+	setup(&t, "synthetic-no-valid-zones");
+	o = opts_for(&t, SPM_OP_ZONE_REQUIRED, SPM_ZONE_MOVABLE);
+	o.size = sizeof(o);
+	o.result = &res;
+	rc = spm_dax_online(dax0(&t), &o);
+	CHECK(rc == -EOPNOTSUPP && res.check == SPM_CHECK_NO_VALID_ZONES &&
+		      res.err == rc,
+	      "zone required: %d check %d %s", rc, res.check, res.message);
+	CHECK(t.sim.nwrites == 0, "zone required: %d writes", t.sim.nwrites);
+	check_unchanged(&t, "zone required");
+
+	o.flags = 0;
+	rc = spm_dax_online(dax0(&t), &o);
+	CHECK(rc == 0, "online: %d %s", rc, spm_get_last_error(t.ctx));
+	CHECK(contains(t.steps, "note: this kernel has no valid_zones"),
+	      "steps:\n%s", t.steps);
+	for (id = FIX_FIRST_BLOCK; id < FIX_FIRST_BLOCK + FIX_NR_BLOCKS; id++) {
+		char rel[96];
+
+		snprintf(rel, sizeof(rel),
+			 "sys/devices/system/memory/memory%d/state", id);
+		CHECK(rd(&t, rel, buf, sizeof(buf)) >= 0 &&
+			      !strcmp(buf, "online"),
+		      "memory%d is %s", id, buf);
+	}
+	teardown(&t);
+}
+
+/*
+ * Another process changing the device (the boot unit, an admin's spmctl)
+ * holds its lock: the operation waits, then refuses without a write.
+ */
+static void test_lock(void)
+{
+	struct spm_op_result res = { .size = sizeof(res) };
+	struct spm_op_opts o;
+	char path[512];
+	struct t t;
+	int fd, rc;
+
+	setup(&t, "synthetic-hmem-kmem-offline");
+	snprintf(path, sizeof(path), "%s/sys/bus/dax/devices/dax0.0", t.root);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	CHECK(fd >= 0 && flock(fd, LOCK_EX) == 0, "lock %s", path);
+	o = opts_for(&t, 0, SPM_ZONE_MOVABLE);
+	o.size = sizeof(o);
+	o.result = &res;
+	o.timeout_ms = 100;
+	rc = spm_dax_online(dax0(&t), &o);
+	CHECK(rc == -EBUSY && res.check == SPM_CHECK_LOCKED,
+	      "locked: %d check %d %s", rc, res.check, res.message);
+	CHECK(contains(res.message, "another process is changing it"),
+	      "locked message: %s", res.message);
+	CHECK(t.sim.nwrites == 0, "locked: %d writes", t.sim.nwrites);
+	check_unchanged(&t, "locked");
+	/* a dry run changes nothing, so it takes no lock */
+	o.flags = SPM_OP_DRY_RUN;
+	rc = spm_dax_online(dax0(&t), &o);
+	CHECK(rc == 0, "dry run under the lock: %d %s", rc, res.message);
+	close(fd);
+	o.flags = 0;
+	rc = spm_dax_online(dax0(&t), &o);
+	CHECK(rc == 0 && res.err == 0 && !res.message[0],
+	      "unlocked: %d %s", rc, res.message);
 	check_isolated(&t, "Movable", "1");
 	teardown(&t);
 }
@@ -781,10 +870,10 @@ int main(void)
 	test_online_from_sysram();
 	test_online_mixed_zones();
 	test_dry_run();
-	test_fault_block_online("hmem-kmem-offline");
-	test_fault_block_online("devdax-idle");
-	test_fault_block_online("sysram-movable");
-	test_fault_block_online("unbound");
+	test_fault_block_online("synthetic-hmem-kmem-offline");
+	test_fault_block_online("synthetic-devdax-idle");
+	test_fault_block_online("synthetic-sysram-movable");
+	test_fault_block_online("synthetic-unbound");
 	test_fault_bind();
 	test_fault_spm_node();
 	test_fault_offline();
@@ -801,5 +890,7 @@ int main(void)
 	test_missing_driver();
 	test_udev_live();
 	test_bad_args();
+	test_no_valid_zones();
+	test_lock();
 	return check_report();
 }

@@ -320,6 +320,7 @@ static void test_public(void)
 	struct spm_config *config = (void *)1;
 	struct spm_ctx *ctx;
 	struct seen seen = { 0 };
+	char err[512];
 
 	if (spm_new(&ctx) < 0) {
 		fprintf(stderr, "spm_new failed\n");
@@ -331,7 +332,7 @@ static void test_public(void)
 
 	CHECK(spm_config_check(ctx, NULL, collect, &seen) == 0);
 	CHECK(seen.n == 0);
-	CHECK(spm_config_load(ctx, NULL, &config) == 0 && config);
+	CHECK(spm_config_load(ctx, NULL, &config, NULL, 0) == 0 && config);
 	CHECK(config && config->nrules == 5);
 	spm_config_free(config);
 
@@ -345,10 +346,11 @@ static void test_public(void)
 	CHECK_STR(seen.text[1],
 		  "/etc/spm/conf.d/z.conf:4: unknown key 'bogus'");
 	config = (void *)1;
-	CHECK(spm_config_load(ctx, NULL, &config) == -EINVAL);
+	CHECK(spm_config_load(ctx, NULL, &config, err, sizeof(err)) ==
+	      -EINVAL);
 	CHECK(config == NULL);
 	CHECK_STR(
-		spm_get_last_error(ctx),
+		err,
 		"/etc/spm/conf.d/z.conf:2: match-node 'x' is not a node number (0 to 1023) (and more problems)");
 	spm_unref(ctx);
 }

@@ -20,7 +20,7 @@ expect_rc 2 "unknown global option"
 expect_in "$err" "usage: spmctl" "global usage"
 run $F --help
 expect_rc 0 "--help"
-expect_in "$out" "usage: spmctl [--version] [--help] [-v|--verbose] <command>" "help"
+expect_in "$out" "usage: spmctl [--version] [--help] [-v|--verbose] [--sysroot DIR]" "help"
 run $F --version
 expect_rc 0 "--version"
 expect_in "$out" "spmctl " "version"
@@ -28,7 +28,7 @@ expect_in "$out" "spmctl " "version"
 for c in list doctor; do
 	run $F $c --bogus
 	expect_rc 2 "$c --bogus"
-	expect_in "$err" "unrecognized option '--bogus'" "$c bad option"
+	expect_in "$err" "spmctl $c: unknown option --bogus" "$c bad option"
 	expect_in "$err" "usage: spmctl $c" "$c usage"
 	run $F $c extra
 	expect_rc 2 "$c extra"
@@ -89,7 +89,7 @@ rm "$tmp/bad/sys/devices/system/memory/memory33/state"
 rm "$tmp/bad/proc/cmdline"
 run "$tmp/bad" list --blocks
 expect_rc 0 "garbage attributes"
-expect_in "$out" "memory33  0x108000000  unknown" "unknown block state"
+expect_in "$out" "memory33           0x0000000108000000-0x000000010fffffff 128.00 MiB  unknown" "unknown block state"
 expect_in "$out" "memhp_default_state=(unset)" "no cmdline"
 
 # -v turns on the library's debug log (on stderr).

@@ -201,8 +201,14 @@ static void test_hmem_kmem_offline(void)
 	      !strcmp(spm_dax_get_hmem(dax), "hmem.0") &&
 	      !spm_dax_get_cxl_region(dax) &&
 	      !strcmp(spm_dax_get_driver(dax), "kmem"));
+	/* Lookups never write the error slot: a miss is an answer, and a
+	 * failure reported before it must survive it (issue 15: "node2: no
+	 * such node" replaced the real reason of a failed online). */
+	CHECK(spm_set_root(ctx, "/nonexistent/spm-root") == -ENOENT);
 	CHECK(!spm_dax_get_by_name(ctx, "dax9.9"));
-	CHECK(!strcmp(spm_get_last_error(ctx), "dax9.9: no such dax device"));
+	CHECK(!spm_node_get_by_id(ctx, 7));
+	CHECK(!strcmp(spm_get_last_error(ctx),
+		      "/nonexistent/spm-root: No such file or directory"));
 
 	spm_dax_block_foreach (dax, b) {
 		CHECK(spm_block_get_id(b) == id++);
@@ -377,6 +383,63 @@ static void test_io_errors(void)
 	spm_unref(ctx);
 }
 
+struct fixes {
+	int findings, fixes_online;
+};
+
+static void count_finding(void *userdata, const struct spm_finding *f)
+{
+	struct fixes *x = userdata;
+
+	x->findings++;
+	if (f->fix && strstr(f->fix, "spmctl online"))
+		x->fixes_online++;
+}
+
+/* Sources, states and findings, as a library consumer asks for them. */
+static void test_sources(void)
+{
+	struct spm_ctx *ctx = open_fixture("synthetic-pmem-namespace");
+	struct fixes x = { 0 };
+	struct spm_dax *dax;
+
+	dax = spm_dax_get_by_name(ctx, "dax0.0");
+	CHECK(dax && spm_dax_get_source(dax) == SPM_DAX_SOURCE_PMEM);
+	CHECK(!spm_dax_source_is_spm(spm_dax_get_source(dax)));
+	CHECK(!strcmp(spm_dax_get_nd_region(dax), "region0"));
+	CHECK(!spm_dax_get_cxl_region(dax) && !spm_dax_get_hmem(dax));
+	CHECK(spm_dax_get_state(dax) == SPM_DAX_STATE_DEVDAX);
+	/* persistent memory: no problem, and never a fix that onlines it */
+	CHECK(spm_dax_diagnose(dax, count_finding, &x) == 0);
+	CHECK(x.findings == 1 && x.fixes_online == 0);
+	spm_unref(ctx);
+
+	ctx = open_fixture("cxl-ram-region");
+	dax = spm_dax_get_by_name(ctx, "dax0.0");
+	CHECK(dax && spm_dax_get_source(dax) == SPM_DAX_SOURCE_CXL_RAM);
+	CHECK(spm_dax_get_state(dax) == SPM_DAX_STATE_ISOLATED);
+	spm_unref(ctx);
+
+	ctx = open_fixture("synthetic-seed");
+	dax = spm_dax_get_by_name(ctx, "dax0.1");
+	CHECK(dax && spm_dax_get_source(dax) == SPM_DAX_SOURCE_HMEM);
+	CHECK(spm_dax_get_state(dax) == SPM_DAX_STATE_SEED);
+	memset(&x, 0, sizeof(x));
+	CHECK(spm_diagnose(ctx, count_finding, &x) == 0);
+	CHECK(x.fixes_online == 0);
+	spm_unref(ctx);
+
+	ctx = open_fixture("synthetic-udev-rule");
+	CHECK(!strcmp(spm_get_onlining_udev_rule(ctx, 0),
+		      "/usr/lib/udev/rules.d/40-redhat.rules:6"));
+	CHECK(!strcmp(spm_get_onlining_udev_rule(ctx, 1),
+		      "/etc/udev/rules.d/80-hotplug-mem.rules:1"));
+	CHECK(!spm_get_onlining_udev_rule(ctx, 2));
+	CHECK(!strcmp(spm_get_auto_online_source(ctx),
+		      "memhp_default_state=offline on the kernel command line"));
+	spm_unref(ctx);
+}
+
 int main(void)
 {
 	test_bitlist();
@@ -387,6 +450,7 @@ int main(void)
 	test_no_series();
 	test_devdax();
 	test_io_errors();
+	test_sources();
 	if (failures)
 		fprintf(stderr, "%d check(s) failed\n", failures);
 	return failures ? 1 : 0;

@@ -74,13 +74,30 @@ cp -a "$SPM_FIXTURES/hmem-kmem-offline" "$tmp/user"
 sed -i 's/^\( *\)[0-9a-f]*-[0-9a-f]* :/\100000000-00000000 :/' "$tmp/user/proc/iomem"
 rm "$tmp/user/sys/devices/platform/hmem.0/dax0.0/resource"
 run "$tmp/user" doctor
-expect_rc 0 "doctor as user"
+# the target node's blocks stand in: they can only be the device's
+expect_rc 6 "doctor as user"
+expect_in "$out" "dax0.0: problem: bound to kmem but all 8 memory blocks are offline" "hidden, found through node 2"
+# ... but not when the node holds other blocks too: then no guess
+ln -s ../../memory/memory15 "$tmp/user/sys/devices/system/node/node2/memory15"
+rm "$tmp/user/sys/devices/system/memory/memory15/node1"
+ln -s ../../node/node2 "$tmp/user/sys/devices/system/memory/memory15/node2"
+rm "$tmp/user/sys/devices/system/node/node1/memory15"
+run "$tmp/user" doctor
 expect_in "$out" "dax0.0: note: bound to kmem but its memory blocks cannot be found" "hidden"
 run "$tmp/user" list -j
 expect_rc 0 "list as user"
 expect_not_in "$out" '"start": 4294967296' "no start when hidden"
 run "$tmp/user" list
 expect_in "$out" "(addresses hidden: needs root)" "hidden text"
+
+# udev rules that online memory are named, with their file and line
+run synthetic-udev-rule doctor
+expect_in "$out" "udev: note: /usr/lib/udev/rules.d/40-redhat.rules:6 onlines every hot-added memory block itself" "udev rule"
+expect_in "$out" "fix: mask it with an empty /etc/udev/rules.d/40-redhat.rules" "udev rule fix"
+expect_in "$out" "udev: note: /etc/udev/rules.d/80-hotplug-mem.rules:1" "etc udev rule"
+expect_not_in "$out" "60-block.rules" "a rule that is not about memory"
+run mixed-zones doctor
+expect_in "$out" "(auto_online_blocks is set by memhp_default_state=online on the kernel command line)" "auto-online source"
 
 run online-movable doctor --help
 expect_rc 0 "doctor --help"

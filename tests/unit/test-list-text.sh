@@ -16,8 +16,13 @@ expect_not_in "$out" "memory32" "no block list without --blocks"
 
 run hmem-kmem-offline list --blocks --devices
 expect_rc 0 "list --blocks --devices"
-expect_in "$out" "memory32  0x100000000  offline       Normal   node 2  dax0.0" \
-	"block line"
+# blocks merged into ranges, as lsmem prints them
+expect_in "$out" "  memory32-39        0x0000000100000000-0x000000013fffffff   1.00 GiB  offline       Normal   node 2  dax0.0" \
+	"block range"
+expect_in "$out" "  memory0            0x0000000000000000-0x0000000007ffffff 128.00 MiB  online        none     node 0" \
+	"first block"
+expect_in "$out" "  memory1-7          0x0000000008000000-0x000000003fffffff 896.00 MiB  online        DMA32    node 0" \
+	"boot range"
 expect_not_in "$out" "nodes:" "only the devices section"
 expect_not_in "$out" "Soft Reserved" "only the devices section"
 
@@ -38,4 +43,26 @@ expect_in "$out" "8 online: 2 Normal, 6 Movable" "mixed zones"
 
 run devdax-idle list
 expect_in "$out" "mode devdax, node 2, spm_node 0, state devdax" "devdax"
+expect_in "$out" "dax0.0  1.00 GiB at 0x100000000  hmem hmem.0" "source"
+
+# filters: by device, node and source
+run synthetic-seed list -d dax0.1 --devices
+expect_rc 0 "list -d"
+expect_in "$out" "dax0.1  0 B  hmem hmem.0" "the device asked for"
+expect_in "$out" "state seed" "seed state"
+expect_not_in "$out" "dax0.0" "only the device asked for"
+run synthetic-2g-sparse list --node 2 --blocks --nodes
+expect_in "$out" "memory8-9          0x0000000400000000-0x00000004ffffffff   4.00 GiB  online        Movable  node 2  dax0.0" \
+	"2 GiB blocks of node 2"
+expect_not_in "$out" "node0" "only node 2"
+run synthetic-pmem-namespace list --source hmem --devices
+expect_in "$out" "  none" "no hmem device"
+run synthetic-pmem-namespace list --source pmem --devices
+expect_in "$out" "dax0.0  1.00 GiB at 0x100000000  pmem region0" "pmem source"
+run synthetic-pmem-namespace list --source tape
+expect_rc 2 "bad source"
+expect_in "$err" "--source: \"tape\" is not hmem, cxl-ram, pmem, driver or unknown" "bad source message"
+run synthetic-pmem-namespace list -d dax9.9
+expect_rc 5 "unknown device"
+expect_in "$err" "spmctl list: dax9.9: no such dax device" "unknown device message"
 finish

@@ -4,8 +4,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-ensure_packages meson ninja-build pkg-config gcc libnuma-dev libdaxctl-dev \
-	libcxl-dev libudev-dev libkmod-dev libjson-c-dev
+ensure_packages meson ninja-build pkg-config gcc libudev-dev libkmod-dev \
+	libjson-c-dev
 # $WORK may not exist yet on a fresh machine.
 mkdir -p "$WORK"
 b=$WORK/userspace/build
