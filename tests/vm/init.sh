@@ -88,6 +88,25 @@ leak_probe() {
 	done </tmp/block.out
 }
 
+# Kernel allocations under System RAM pressure (spm-probe kernel): one
+# metric per node meminfo field that grew; with "zero", one check per field
+# that it did not grow at all, and one that the workload held its memory
+# while it was counted.
+kernel_probe() {
+	node=$1 want=$2 prefix=$3
+	block "probe:kernel-$prefix" spm-probe kernel "$node"
+	while read -r tag field val; do
+		[ "$tag" = kernel ] || continue
+		case $field in
+		held) expect_eq "$prefix: kernel workload held its memory while counted" yes "$val"; continue ;;
+		esac
+		metric "${prefix}_kernel_${field}" "$val"
+		if [ "$want" = zero ]; then
+			expect_eq "$prefix: node $node $field growth under kernel pressure" 0 "$val"
+		fi
+	done </tmp/block.out
+}
+
 node_memfree_kb() { awk '/MemFree/ {print $4}' $NODE/node$1/meminfo; }
 node_memtotal_kb() { awk '/MemTotal/ {print $4}' $NODE/node$1/meminfo; }
 spm_nodes() { cat $NODE/has_spm_memory 2>/dev/null; }
@@ -112,14 +131,13 @@ node_blocks_in_zone() {
 	[ $n -gt 0 ] || { echo "node $1 has no memory blocks"; return 1; }
 }
 
-# Results of a KUnit suite from debugfs, rerun first when $2 is "rerun".
+# Results of a KUnit suite from debugfs (it ran at boot).
 kunit_block() {
 	d=/sys/kernel/debug/kunit/$1
 	if [ ! -d $d ]; then
 		out "not ok - kunit suite $1 present # no $d"
 		return 1
 	fi
-	[ "$2" = rerun ] && echo run >$d/run
 	block "kunit:$1" cat $d/results
 }
 

@@ -26,11 +26,15 @@ import sys
 SKIP_OK = {"no-spm"}
 # Scenarios that push memory past capacity on purpose.
 OOM_OK = {"spm-boot", "spm-runtime", "no-spm", "vanilla", "spmctl",
+          "spm-kernel",
           "demo-patched", "demo-vanilla"}
 # Blocks each scenario must produce (prefix match with a trailing '*').
 REQUIRED = {
     "spm-boot": ["kunit:spm_node", "probe:leak-patched", "kselftest:spm_*"],
-    "spm-runtime": ["kunit:spm_node", "run_vmtests:spm"],
+    "spm-runtime": ["run_vmtests:spm"],
+    "spm-kernel": ["kunit:spm_node", "probe:kernel-patched",
+                   "probe:leak-kernelzone", "kselftest:spm_*"],
+    "vanilla-kernel": ["probe:kernel-vanilla"],
     "no-spm": ["kunit:spm_node", "kselftest:spm_*"],
     "vanilla": ["probe:leak-vanilla"],
     "regress": ["kselftest:migration", "kselftest:ksm_numa-merge",

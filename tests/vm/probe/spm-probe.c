@@ -10,6 +10,12 @@
  *                            are on NODE ("on_node <MiB>"); run under
  *                            numactl or spmctl exec to test a policy
  *   spm-probe pages MIB      map and touch MIB MiB, print the pages per node
+ *   spm-probe kernel NODE    kernel allocations under System RAM pressure:
+ *                            slab, page tables, kernel stacks, pipe buffers
+ *                            and page cache; print "kernel <field> <KiB>",
+ *                            the largest growth of NODE's meminfo field
+ *                            while the workload holds its memory, and
+ *                            "kernel MemUsed <MiB>" (largest MemFree drop)
  *
  * "Leak" is the largest drop of NODE's MemFree seen while the phase runs,
  * sampled every 10 ms: it counts every page that landed there, whoever
@@ -26,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -406,6 +413,167 @@ static long phase_interleave(int node)
 	return on < 0 ? on : on * (long)PAGE / (long)MIB;
 }
 
+/* The node meminfo fields that only kernel allocations move. */
+static const char *const kern_fields[] = {
+	"Slab", "PageTables", "KernelStack", "FilePages",
+};
+#define NR_KERN_FIELDS (sizeof(kern_fields) / sizeof(kern_fields[0]))
+
+struct kern_sampler {
+	struct sampler mem;
+	long start[NR_KERN_FIELDS];
+	long max[NR_KERN_FIELDS];
+};
+
+static void kern_sample(struct kern_sampler *k)
+{
+	unsigned int i;
+
+	sample(&k->mem);
+	for (i = 0; i < NR_KERN_FIELDS; i++) {
+		long v = node_meminfo_kb(k->mem.node, kern_fields[i]);
+
+		if (v > k->max[i])
+			k->max[i] = v;
+	}
+}
+
+/*
+ * The kernel workload, in its own process group: fill System RAM with
+ * anonymous memory down to @leave bytes, then hold ~340 MiB of kernel
+ * allocations on top (page tables for a sparse mapping, pipe buffers,
+ * tmpfs page cache, 20k inodes and dentries, 256 sleeping tasks' stacks),
+ * tell the parent, and wait to be killed.
+ */
+static void __attribute__((noreturn)) kernel_workload(size_t hold, int fd)
+{
+	struct rlimit rl = { 65536, 65536 };
+	const char *dir = "/run/spm-probe-kernel";
+	size_t sparse = 32UL << 30, off;
+	char path[96], buf[4096];
+	int i, p[2], file;
+	char *m;
+
+	setpgid(0, 0);
+	setrlimit(RLIMIT_NOFILE, &rl);
+	memset(buf, 0x3c, sizeof(buf));
+	/*
+	 * The big mappings are not inherited by the tasks forked below, or
+	 * every fork would copy their page tables.
+	 */
+	if (hold) {
+		m = mmap(NULL, hold, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m != MAP_FAILED) {
+			madvise(m, hold, MADV_DONTFORK);
+			memset(m, 7, hold);
+		}
+	}
+	/*
+	 * 16384 page-table pages (64 MiB) and as much anonymous memory: one
+	 * base page per 2 MiB, so no transparent huge pages here.
+	 */
+	m = mmap(NULL, sparse, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m != MAP_FAILED) {
+		madvise(m, sparse, MADV_NOHUGEPAGE);
+		madvise(m, sparse, MADV_DONTFORK);
+		for (off = 0; off < sparse; off += 2 * MIB)
+			m[off] = 1;
+	}
+	/* 1500 full pipes: 94 MiB of pipe buffers */
+	for (i = 0; i < 1500 && !pipe(p); i++) {
+		fcntl(p[1], F_SETFL, O_NONBLOCK);
+		while (write(p[1], buf, sizeof(buf)) > 0)
+			;
+	}
+	/* 96 MiB of tmpfs page cache and 20000 empty files */
+	mkdir(dir, 0700);
+	snprintf(path, sizeof(path), "%s/data", dir);
+	file = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	for (off = 0; file >= 0 && off < 96 * MIB; off += sizeof(buf))
+		if (write(file, buf, sizeof(buf)) != sizeof(buf))
+			break;
+	for (i = 0; i < 20000; i++) {
+		snprintf(path, sizeof(path), "%s/f%d", dir, i);
+		file = open(path, O_CREAT | O_WRONLY, 0600);
+		if (file >= 0)
+			close(file);
+	}
+	/* 256 tasks: kernel stacks and task structs */
+	for (i = 0; i < 256; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0)
+			for (;;)
+				pause();
+		if (pid < 0)
+			break;
+	}
+	if (write(fd, "x", 1) < 0)
+		_exit(2);
+	for (;;)
+		pause();
+}
+
+/*
+ * Kernel allocations while System RAM is nearly full, so that the local
+ * node's watermarks are low and its allocations fall back to other nodes.
+ * Prints the growth of @node's kernel meminfo fields while held.
+ */
+static void phase_kernel(int node)
+{
+	long other = other_free_kb(node) * 1024L;
+	size_t hold = other > (long)(640 * MIB) ? other - 640 * MIB : 0;
+	struct kern_sampler k = { 0 };
+	unsigned int i;
+	int fds[2], n;
+	pid_t pid, pgid;
+
+	sampler_init(&k.mem, node);
+	for (i = 0; i < NR_KERN_FIELDS; i++)
+		k.start[i] = k.max[i] = node_meminfo_kb(node, kern_fields[i]);
+	if (pipe(fds))
+		return;
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		kernel_workload(hold, fds[1]);
+	}
+	/* the workload and every task it forked, even if it died first */
+	pgid = pid;
+	if (pid > 0)
+		setpgid(pid, pid);
+	close(fds[1]);
+	for (n = 0; n < 30000; n++) {	/* up to 300 s */
+		char c;
+
+		kern_sample(&k);
+		if (read(fds[0], &c, 1) == 1)
+			break;
+		if (waitpid(pid, NULL, WNOHANG) == pid) {
+			pid = -1;
+			break;
+		}
+		sleep_ms(10);
+	}
+	for (n = 0; pid > 0 && n < 100; n++) {	/* one more second held */
+		kern_sample(&k);
+		sleep_ms(10);
+	}
+	if (pgid > 0) {
+		kill(-pgid, SIGKILL);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+	}
+	close(fds[0]);
+	for (i = 0; i < NR_KERN_FIELDS; i++)
+		printf("kernel %s %ld\n", kern_fields[i], k.max[i] - k.start[i]);
+	printf("kernel MemUsed %ld\n", sampler_leak_mib(&k.mem));
+	printf("kernel held %s\n", pid > 0 ? "yes" : "no");
+}
+
 static char *map_touch(size_t bytes)
 {
 	char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
@@ -456,7 +624,12 @@ int main(int argc, char **argv)
 				printf("node%d %ld\n", i, per_node[i]);
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "kernel")) {
+		setvbuf(stdout, NULL, _IONBF, 0);
+		phase_kernel(atoi(argv[2]));
+		return 0;
+	}
 	fprintf(stderr,
-		"usage: spm-probe leak NODE | touch MIB NODE | pages MIB\n");
+		"usage: spm-probe leak NODE | touch MIB NODE | pages MIB | kernel NODE\n");
 	return 2;
 }

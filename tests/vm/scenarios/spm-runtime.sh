@@ -17,9 +17,6 @@ check "b: every node 2 block online Movable" node_blocks_in_zone 2 Movable
 expect_eq "b: has_spm_memory lists node 2 after onlining" 2 "$(spm_nodes)"
 check "b: node 2 holds 1 GiB" test "$(node_memtotal_kb 2)" -ge 1000000
 
-# The suite ran at boot without an SPM node; run it again now.
-kunit_block spm_node rerun
-
 # The mm developers' runner, spm category only.
 cd /tests && block "run_vmtests:spm" bash ./run_vmtests.sh -t spm
 cd /
