@@ -69,6 +69,11 @@ done
 gcc -static -O2 -Wall -Wextra -Werror -o "$stage/spm-probe" \
 	"$VM_DIR/probe/spm-probe.c"
 add_file /tests/spm-probe "$stage/spm-probe" 755
+# An unmodified libnuma program, linked against Debian's libnuma as any
+# application would be (dynamic, unlike spm-probe).
+gcc -O2 -Wall -Wextra -Werror -o "$stage/numa-compat" \
+	"$VM_DIR/probe/numa-compat.c" -lnuma
+add_bin /tests/numa-compat "$stage/numa-compat"
 
 for t in "$kdir"/selftests/*; do
 	[ -f "$t" ] || continue
@@ -86,6 +91,7 @@ done
 add_file /lib/x86_64-linux-gnu/libgcc_s.so.1 /lib/x86_64-linux-gnu/libgcc_s.so.1
 add_bin /bin/bash /bin/bash
 add_bin /usr/bin/numactl /usr/bin/numactl
+add_bin /usr/bin/migratepages /usr/bin/migratepages
 add_bin /usr/bin/daxctl /usr/bin/daxctl
 
 # spmctl and libspm, as `meson install` lays them out.
