@@ -39,6 +39,11 @@ grep -qF 'ENV{SYSTEMD_WANTS}+="spmctl-apply@%k.service"' "$rules" ||
 grep -qE '^RUN\+="/.*/spmctl apply --no-wait %k"$' "$rules" ||
 	fail "rule: no RUN+= fallback with an absolute path"
 grep -qE '^ExecStart=/.*/spmctl apply %I$' "$unit" || fail "unit: ExecStart"
+# Runs only with a configuration (the sd-noconf VM scenario boots without).
+grep -qxF 'ConditionPathExists=|/etc/spm/spm.conf' "$unit" ||
+	fail "unit: no condition on /etc/spm/spm.conf"
+grep -qxF 'ConditionPathExistsGlob=|/etc/spm/conf.d/*.conf' "$unit" ||
+	fail "unit: no condition on /etc/spm/conf.d"
 
 # %k goes into the unit name unescaped: that is right only if escaping a
 # dax device name is the identity, and %I then gives the name back.
