@@ -19,6 +19,16 @@ die() { printf '[vm] ERROR: %s\n' "$*" >&2; exit 1; }
 VM_PACKAGES="linux-source-6.12 qemu-system-x86 busybox-static build-essential
 bc bison flex libelf-dev libssl-dev cpio xz-utils python3 numactl daxctl
 libnuma-dev ccache rsync udev"
+# The systemd-booted scenarios (sd-*) boot the host's own root file system:
+# it must have systemd as /sbin/init, udev and D-Bus, as an installed
+# Debian has (a container image may not).
+SD_PACKAGES="systemd systemd-sysv udev dbus"
+
+# sd-*: booted by systemd from the host's root (sd-init.sh), not by init.sh.
+is_sd_scenario() {
+	case "$1" in sd-*) return 0 ;; esac
+	return 1
+}
 
 ensure_packages() {
 	local missing=() p
@@ -115,6 +125,10 @@ scenario_spec() {
 	# then no tool can offline it (docs/boot-policy.md).
 	policy-isolate) echo "patched yes 900 memhp_default_state=online_movable" ;;
 	policy-devdax) echo "patched yes 900 memhp_default_state=online_movable" ;;
+	# Boot as users boot (issue 17): systemd as PID 1, the same hostile
+	# auto-online as policy-isolate; the device starts as SysRAM.
+	sd-isolate|sd-devdax|sd-noconf|sd-badconf)
+		echo "patched yes 600 memhp_default_state=online_movable" ;;
 	demo-patched) echo "patched yes 900 memhp_default_state=offline" ;;
 	demo-vanilla) echo "vanilla yes 900 memhp_default_state=offline" ;;
 	*) die "unknown scenario $1" ;;

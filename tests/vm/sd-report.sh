@@ -1,0 +1,120 @@
+#!/bin/bash
+# The checks of a systemd-booted scenario (sd-*), run by
+# spm-vm-report.service after multi-user.target: the scenario's sd_check,
+# in the protocol of checks.sh on the results port (ttyS1), then power off.
+# sd-init.sh put this file, checks.sh, spm-probe and the scenario in /spmvm.
+export PATH=/spmvm:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+exec 3>/dev/ttyS1
+SCENARIO=$(cat /spmvm/name)
+. /spmvm/checks.sh
+. /spmvm/scenario.sh
+
+# unit_prop UNIT PROPERTY: one property's value.
+unit_prop() { systemctl show -P "$2" "$1"; }
+# Seconds since the kernel started from a *TimestampMonotonic (µs).
+mono_s() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1e6 }'; }
+# Journal lines of PATTERN (ERE) from the spmctl-apply instances, with
+# their monotonic time; the first one's seconds.
+journal_first_s() {
+	journalctl -b -q -o short-monotonic -u 'spmctl-apply@*' |
+		grep -E -m1 "$1" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p'
+}
+# The instances that ran, one name per line.
+apply_units() {
+	systemctl list-units --all --plain --no-legend 'spmctl-apply@*' |
+		awk '{ print $1 }'
+}
+# Failed units, sorted, space-separated.
+failed_units() {
+	systemctl list-units --failed --plain --no-legend | awk '{ print $1 }' |
+		sort | tr '\n' ' ' | sed 's/ $//'
+}
+# Comment lines for the log, never counted.
+note() { sed 's/^/#   /' >&3; }
+# The slowest units of the boot, as systemd-analyze blame shows them
+# (which refuses to run before the boot, and so this unit, has finished).
+blame() {
+	# shellcheck disable=SC2046
+	systemctl show -p Id,InactiveExitTimestampMonotonic \
+		-p ActiveEnterTimestampMonotonic,InactiveEnterTimestampMonotonic -- \
+		$(systemctl list-units --all --plain --no-legend \
+			--type=service,mount | awk '{ print $1 }') |
+		awk -F= '
+		function flush() {
+			e = (a > x) ? a : ((i > x) ? i : 0)
+			if (x > 0 && e > x)
+				printf "%7.2f s %s (from %.2f s)\n", (e - x) / 1e6, id, x / 1e6
+			id = ""; x = a = i = 0
+		}
+		/^Id=/ { id = $2 }
+		/^InactiveExitTimestampMonotonic=/ { x = $2 }
+		/^ActiveEnterTimestampMonotonic=/ { a = $2 }
+		/^InactiveEnterTimestampMonotonic=/ { i = $2 }
+		/^$/ { flush() }
+		END { flush() }' | sort -rn | head -12
+}
+
+# What every systemd-booted scenario must show: systemd is PID 1, the
+# package files are where a package puts them, the boot reached
+# multi-user.target.
+sd_common() {
+	check "sd: systemd is PID 1" \
+		sh -c 'readlink /proc/1/exe | grep -q "/systemd$"'
+	check "sd: /run/systemd/system exists (the rule's systemd branch)" \
+		test -d /run/systemd/system
+	check "sd: spmctl installed in /usr/sbin" test -x /usr/sbin/spmctl
+	check "sd: the udev rule installed in /usr/lib/udev/rules.d" \
+		test -f /usr/lib/udev/rules.d/90-spm.rules
+	check "sd: the unit installed in /usr/lib/systemd/system" \
+		test -f /usr/lib/systemd/system/spmctl-apply@.service
+	expect_eq "sd: multi-user.target reached" active \
+		"$(systemctl is-active multi-user.target)"
+	t=$(unit_prop multi-user.target ActiveEnterTimestampMonotonic)
+	metric "${SCENARIO//-/_}_multiuser_s" "$(mono_s "${t:-0}")"
+	t=$(unit_prop sysinit.target ActiveEnterTimestampMonotonic)
+	metric "${SCENARIO//-/_}_sysinit_s" "$(mono_s "${t:-0}")"
+}
+
+# The instance for dax0.0 ran exactly once, at boot, before
+# sysinit.target, and succeeded (or failed with EXIT when given).
+sd_unit_ran_once() {
+	u=spmctl-apply@dax0.0.service want=${1:-0}
+	expect_eq "sd: $u condition met" yes "$(unit_prop $u ConditionResult)"
+	n=$(journalctl -b -q -o cat UNIT=$u \
+		MESSAGE_ID=7d4958e842da4a758f6c1cdc7b36dcc5 | wc -l)
+	expect_eq "sd: $u started once (journal)" 1 "$n"
+	expect_eq "sd: $u NRestarts" 0 "$(unit_prop $u NRestarts)"
+	expect_eq "sd: $u ExecMainStatus" "$want" "$(unit_prop $u ExecMainStatus)"
+	if [ "$want" = 0 ]; then
+		expect_eq "sd: $u Result" success "$(unit_prop $u Result)"
+	else
+		expect_eq "sd: $u Result" exit-code "$(unit_prop $u Result)"
+	fi
+	check "sd: $u is ordered before sysinit.target" \
+		sh -c "systemctl show -P Before $u | tr ' ' '\n' | grep -qx sysinit.target"
+	s=$(unit_prop $u ExecMainStartTimestampMonotonic)
+	e=$(unit_prop $u ExecMainExitTimestampMonotonic)
+	si=$(unit_prop sysinit.target ActiveEnterTimestampMonotonic)
+	check "sd: $u ran ($s -> $e us) before sysinit.target ($si us)" \
+		test "${s:-0}" -gt 0 -a "${e:-0}" -ge "${s:-0}" -a \
+		"${e:-0}" -le "${si:-0}"
+	check "sd: only the dax0.0 instance exists" \
+		test "$(apply_units | tr '\n' ' ')" = "$u "
+}
+
+say "scenario $SCENARIO: systemd reached the report, kernel $(uname -r)"
+out "# SPM-VM scenario $SCENARIO kernel $(uname -r) (systemd)"
+sd_common
+sd_check
+# For the log: what the instances printed, and the failed units.
+out "# journal of spmctl-apply@*:"
+journalctl -b -q -o short-monotonic -u 'spmctl-apply@*' 2>&1 | note
+out "# failed units: $(failed_units)"
+out "# slowest units:"
+blame 2>&1 | note
+out "# SPM-VM DONE"
+say "done"
+# The last close of the tty waits until the port has sent everything.
+exec 3>&-
+sync
+systemctl poweroff --force --force
