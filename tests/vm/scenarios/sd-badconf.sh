@@ -13,11 +13,13 @@ CONF
 }
 
 sd_check() {
-	sd_unit_ran_once 2
-	check "sd-badconf: the journal names /etc/spm/spm.conf line 4" \
-		sh -c "journalctl -b -q -o cat -u 'spmctl-apply@*' | grep -q '^/etc/spm/spm.conf:4: '"
-	check "sd-badconf: the journal says nothing changed" \
-		sh -c "journalctl -b -q -o cat -u 'spmctl-apply@*' | grep -q 'nothing changed'"
+	sd_policy_ran 2
+	for u in $BOOT_UNIT $DEV_UNIT; do
+		check "sd-badconf: $u's journal names /etc/spm/spm.conf line 4" \
+			sh -c "journalctl -b -q -o cat -u $u | grep -q '^/etc/spm/spm.conf:4: '"
+		check "sd-badconf: $u's journal says nothing changed" \
+			sh -c "journalctl -b -q -o cat -u $u | grep -q 'nothing changed'"
+	done
 	expect_eq "sd-badconf: no SPM node" "" "$(spm_nodes)"
 	expect_eq "sd-badconf: dax0.0 spm_node=0" 0 \
 		"$(cat /sys/bus/dax/devices/dax0.0/spm_node)"
@@ -25,6 +27,6 @@ sd_check() {
 		"$(basename "$(readlink /sys/bus/dax/devices/dax0.0/driver)")"
 	check "sd-badconf: node 2 still online as System RAM (Movable)" \
 		node_blocks_in_zone 2 Movable
-	expect_eq "sd-badconf: the only failed unit is the policy's" \
-		spmctl-apply@dax0.0.service "$(failed_units)"
+	expect_eq "sd-badconf: the only failed units are the policy's" \
+		"spmctl-apply.service spmctl-apply@dax0.0.service" "$(failed_units)"
 }
