@@ -47,7 +47,8 @@ grep -qxF 'ConditionPathExistsGlob=|/etc/spm/conf.d/*.conf' "$unit" ||
 	fail "unit: no condition on /etc/spm/conf.d"
 
 # The boot pass: every device, before udevd, with the same conditions.
-grep -qE '^ExecStart=/.*/spmctl apply$' "$boot_unit" || fail "boot unit: ExecStart"
+grep -qE '^ExecStart=/.*/spmctl apply --no-wait$' "$boot_unit" ||
+	fail "boot unit: ExecStart"
 grep -qxF 'Before=systemd-udevd.service sysinit.target shutdown.target' \
 	"$boot_unit" || fail "boot unit: ordering"
 grep -qxF 'ConditionPathExists=|/etc/spm/spm.conf' "$boot_unit" ||

@@ -30,7 +30,7 @@ sd_check() {
 	check "sd-isolate: the instance found it done" \
 		unit_says $DEV_UNIT "dax0.0: already isolated, nothing to do"
 	# Kernel start to "node 2 isolated", from the journal.
-	t=$(journal_first_s '\] spmctl\[[0-9]+\]: dax0\.0: isolated$')
+	t=$(journal_first_s ' spmctl\[[0-9]+\]: dax0\.0: isolated$')
 	if [ -n "$t" ]; then
 		metric sd_isolated_s "$t"
 	else
