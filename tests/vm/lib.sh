@@ -106,7 +106,8 @@ scenario_cores() {
 # Scenarios: name -> "flavour memmap timeout-seconds extra-cmdline" ("-" for
 # none). scenario (c) is the only one without an SPM node.
 SCENARIOS="spm-boot spm-runtime no-spm vanilla regress spmctl \
-policy-isolate policy-devdax spm-kernel vanilla-kernel spm-numa"
+policy-isolate policy-devdax spm-kernel vanilla-kernel spm-numa \
+sd-isolate sd-devdax sd-noconf sd-badconf"
 scenario_spec() {
 	case "$1" in
 	spm-boot) echo "patched yes 1200 dax_hmem.spm_node=1 memhp_default_state=online_movable" ;;
