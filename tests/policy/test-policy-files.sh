@@ -23,8 +23,9 @@ fail() {
 
 rules=$build/90-spm.rules
 unit=$build/spmctl-apply@.service
+boot_unit=$build/spmctl-apply.service
 
-for f in "$rules" "$unit"; do
+for f in "$rules" "$unit" "$boot_unit"; do
 	[ -f "$f" ] || { fail "$f not generated"; continue; }
 	grep -n '@[A-Z_]*@' "$f" && fail "$f: unsubstituted @VARIABLE@"
 done
@@ -39,6 +40,19 @@ grep -qF 'ENV{SYSTEMD_WANTS}+="spmctl-apply@%k.service"' "$rules" ||
 grep -qE '^RUN\+="/.*/spmctl apply --no-wait %k"$' "$rules" ||
 	fail "rule: no RUN+= fallback with an absolute path"
 grep -qE '^ExecStart=/.*/spmctl apply %I$' "$unit" || fail "unit: ExecStart"
+# Runs only with a configuration (the sd-noconf VM scenario boots without).
+grep -qxF 'ConditionPathExists=|/etc/spm/spm.conf' "$unit" ||
+	fail "unit: no condition on /etc/spm/spm.conf"
+grep -qxF 'ConditionPathExistsGlob=|/etc/spm/conf.d/*.conf' "$unit" ||
+	fail "unit: no condition on /etc/spm/conf.d"
+
+# The boot pass: every device, before udevd, with the same conditions.
+grep -qE '^ExecStart=/.*/spmctl apply --no-wait$' "$boot_unit" ||
+	fail "boot unit: ExecStart"
+grep -qxF 'Before=systemd-udevd.service sysinit.target shutdown.target' \
+	"$boot_unit" || fail "boot unit: ordering"
+grep -qxF 'ConditionPathExists=|/etc/spm/spm.conf' "$boot_unit" ||
+	fail "boot unit: no condition on /etc/spm/spm.conf"
 
 # %k goes into the unit name unescaped: that is right only if escaping a
 # dax device name is the identity, and %I then gives the name back.
@@ -60,10 +74,14 @@ fi
 if command -v systemd-analyze >/dev/null; then
 	sed "s|^ExecStart=.*/spmctl |ExecStart=$SPMCTL |" "$unit" \
 		>"$tmp/spmctl-apply@dax0.0.service"
-	if ! out=$(cd "$tmp" && systemd-analyze verify --man=no \
-		"./spmctl-apply@dax0.0.service" 2>&1) || [ -n "$out" ]; then
-		fail "systemd-analyze verify: $out"
-	fi
+	sed "s|^ExecStart=.*/spmctl |ExecStart=$SPMCTL |" "$boot_unit" \
+		>"$tmp/spmctl-apply.service"
+	for u in spmctl-apply@dax0.0.service spmctl-apply.service; do
+		if ! out=$(cd "$tmp" && systemd-analyze verify --man=no \
+			"./$u" 2>&1) || [ -n "$out" ]; then
+			fail "systemd-analyze verify $u: $out"
+		fi
+	done
 else
 	echo "systemd-analyze not found: unit not verified"
 fi

@@ -12,7 +12,7 @@ b=$WORK/userspace/build
 dest=$WORK/userspace/dest
 # Always from scratch: a kept build dir may belong to another checkout.
 rm -rf "$b"
-meson setup "$b" "$TOP" --prefix=/usr --buildtype=release \
+meson setup "$b" "$TOP" --prefix=/usr --sysconfdir=/etc --buildtype=release \
 	-Dtests=false >"$WORK/userspace.log" 2>&1 ||
 	{ cat "$WORK/userspace.log" >&2; die "meson setup failed"; }
 ninja -C "$b" >>"$WORK/userspace.log" 2>&1 ||

@@ -1,10 +1,10 @@
 #!/bin/bash
 # Build the test initramfs for a kernel flavour:
 #   mkinitramfs.sh patched|vanilla OUT.cpio.gz
-# Contents: busybox-static, /init, the scenarios, the kernel-tree tests of
-# that flavour, spm-probe, and (when built) spmctl/libspm installed with
-# meson, plus numactl, daxctl and bash with the shared libraries they need
-# (found with ldd and copied at the same paths).
+# Contents: busybox-static, /init and its checks.sh, the scenarios, the
+# kernel-tree tests of that flavour, spm-probe, and (when built)
+# spmctl/libspm installed with meson, plus numactl, daxctl and bash with the
+# shared libraries they need (found with ldd and copied at the same paths).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -61,6 +61,7 @@ dir /mnt 0755 0 0
 EOF
 add_file /bin/busybox /bin/busybox 755
 add_file /init "$VM_DIR/init.sh" 755
+add_file /checks.sh "$VM_DIR/checks.sh" 644
 for s in "$VM_DIR"/scenarios/*.sh; do
 	add_file "/scenarios/$(basename "$s")" "$s" 644
 done

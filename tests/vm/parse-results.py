@@ -26,7 +26,7 @@ import sys
 SKIP_OK = {"no-spm"}
 # Scenarios that push memory past capacity on purpose.
 OOM_OK = {"spm-boot", "spm-runtime", "no-spm", "vanilla", "spmctl",
-          "spm-kernel", "spm-numa",
+          "spm-kernel", "spm-numa", "sd-isolate",
           "demo-patched", "demo-vanilla"}
 # Blocks each scenario must produce (prefix match with a trailing '*').
 REQUIRED = {
@@ -40,6 +40,7 @@ REQUIRED = {
     "regress": ["kselftest:migration", "kselftest:ksm_numa-merge",
                 "kselftest:ksm_numa-nomerge", "selftest:mem-on-off-test"],
     "spmctl": [],
+    "sd-isolate": ["probe:leak-sd"],
 }
 
 BAD_CONSOLE = re.compile(

@@ -23,7 +23,15 @@ mkdir -p "$outdir"
 rm -f "$outdir"/*.log
 
 initrd=$WORK/initramfs-$flavour.cpio.gz
-[ -f "$initrd" ] || die "no initramfs $initrd (run mkinitramfs.sh first)"
+# The systemd-booted scenarios: the host's root, read-only over 9p, is the
+# guest's lower layer (sd-init.sh).
+rootfs=()
+if is_sd_scenario "$name"; then
+	initrd=$WORK/initramfs-sd-$flavour.cpio.gz
+	rootfs=(-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
+		-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot")
+fi
+[ -f "$initrd" ] || die "no initramfs $initrd (run mkinitramfs.sh or mkinitramfs-sd.sh first)"
 cmdline="console=ttyS0 panic=-1 spmvm=$name"
 [ "$memmap" = yes ] && cmdline="$cmdline memmap=1G%4G-1+0xefffffff"
 [ "$extra" = - ] || cmdline="$cmdline $extra"
@@ -56,6 +64,7 @@ timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
 	-numa node,nodeid=2,memdev=m2 \
 	-numa cpu,node-id=0,socket-id=0 -numa cpu,node-id=1,socket-id=1 \
 	-kernel "$WORK/$flavour/bzImage" -initrd "$initrd" \
+	"${rootfs[@]}" \
 	-append "$cmdline" \
 	-display none -monitor none -no-reboot \
 	-serial "file:$outdir/console.log" \

@@ -16,10 +16,13 @@ ensure_packages $VM_PACKAGES
 mkdir -p "$WORK"
 t0=$SECONDS
 need_vanilla=0
+need_sd=0
 for s in "${scenarios[@]}"; do
 	read -r fl _ < <(scenario_spec "$s")
 	[ "$fl" = vanilla ] && need_vanilla=1
+	is_sd_scenario "$s" && need_sd=1
 done
+[ $need_sd = 1 ] && ensure_packages $SD_PACKAGES
 
 "$VM_DIR/build-kernel.sh" patched
 [ $need_vanilla = 1 ] && "$VM_DIR/build-kernel.sh" vanilla
@@ -27,6 +30,8 @@ done
 "$VM_DIR/mkinitramfs.sh" patched "$WORK/initramfs-patched.cpio.gz"
 [ $need_vanilla = 1 ] &&
 	"$VM_DIR/mkinitramfs.sh" vanilla "$WORK/initramfs-vanilla.cpio.gz"
+[ $need_sd = 1 ] &&
+	"$VM_DIR/mkinitramfs-sd.sh" patched "$WORK/initramfs-sd-patched.cpio.gz"
 log "builds done after $((SECONDS - t0)) s"
 
 rdir=$WORK/results
