@@ -366,8 +366,8 @@ static struct json_object *nodes_json(struct spm_ctx *ctx,
 					    spm_node_has_memory(n) ?
 								 "sysram" :
 								 "memoryless"));
-		/* only SPM nodes can be opened; omitted where the kernel
-		 * cannot say (no has_spm_user_numa) */
+		/* only SPM nodes can be opened; omitted on a kernel
+		 * without the owner's opt-in, which cannot say */
 		if (spm_node_is_spm(n) && spm_kernel_has_spm_user_numa(ctx))
 			spmctl_jadd(r, "user_numa",
 			     json_object_new_boolean(spm_node_is_user_numa(n)));
