@@ -88,16 +88,19 @@ static void print_where(struct spm_rule *r)
 		printf(" (%s)", name);
 }
 
-/* "isolate, zone movable" */
+/* "isolate, zone movable", then ", user-numa yes|no" when given */
 static void print_action(struct spm_rule *r)
 {
 	enum spm_action action = spm_rule_get_action(r);
+	int user_numa = spm_rule_get_user_numa(r);
 
 	printf("%s", spm_action_get_name(action));
 	if (action == SPM_ACTION_ISOLATE || action == SPM_ACTION_SYSRAM)
 		printf(", zone %s", spm_rule_get_zone(r) == SPM_ZONE_KERNEL ?
 					    "kernel" :
 					    "movable");
+	if (user_numa >= 0)
+		printf(", user-numa %s", user_numa ? "yes" : "no");
 }
 
 static void print_rule(struct spm_rule *r)
@@ -240,10 +243,15 @@ static int apply_one(struct spm_ctx *ctx, struct spm_config *config,
 	fflush(stdout);
 
 	a->nsteps = 0;
-	opts->flags &=
-		~(SPM_OP_SYSRAM | SPM_OP_ALLOW_SYSRAM | SPM_OP_TO_DEVDAX);
+	opts->flags &= ~(SPM_OP_SYSRAM | SPM_OP_ALLOW_SYSRAM | SPM_OP_TO_DEVDAX |
+			 SPM_OP_USER_NUMA | SPM_OP_NO_USER_NUMA);
 	switch (action) {
 	case SPM_ACTION_ISOLATE:
+		/* user-numa given: as asked; not given: kept as found */
+		if (spm_rule_get_user_numa(rule) == 1)
+			opts->flags |= SPM_OP_USER_NUMA;
+		else if (spm_rule_get_user_numa(rule) == 0)
+			opts->flags |= SPM_OP_NO_USER_NUMA;
 		/* Never SysRAM as a fallback: without the kernel series this
 		 * fails and the device is left as it is. */
 		rc = spm_dax_online(dax, opts);

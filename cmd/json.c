@@ -108,6 +108,10 @@ struct json_object *spmctl_dax_json(struct spm_dax *dax, bool human)
 	if (spm_dax_get_spm_node(dax) >= 0)
 		spmctl_jadd(r, "spm_node",
 			    json_object_new_boolean(spm_dax_get_spm_node(dax)));
+	/* absent on kernels without the owner's opt-in */
+	if (spm_dax_get_user_numa(dax) >= 0)
+		spmctl_jadd(r, "user_numa",
+			    json_object_new_boolean(spm_dax_get_user_numa(dax)));
 	spmctl_jadd(r, "state",
 		    json_object_new_string(
 			    spm_dax_state_get_name(spm_dax_get_state(dax))));

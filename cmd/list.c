@@ -366,6 +366,11 @@ static struct json_object *nodes_json(struct spm_ctx *ctx,
 					    spm_node_has_memory(n) ?
 								 "sysram" :
 								 "memoryless"));
+		/* only SPM nodes can be opened; omitted on a kernel
+		 * without the owner's opt-in, which cannot say */
+		if (spm_node_is_spm(n) && spm_kernel_has_spm_user_numa(ctx))
+			spmctl_jadd(r, "user_numa",
+			     json_object_new_boolean(spm_node_is_user_numa(n)));
 		spmctl_jadd(r, "has_cpu",
 		     json_object_new_boolean(spm_node_has_cpu(n)));
 		if (spm_node_get_cpulist(n)[0])
@@ -490,10 +495,11 @@ static void text_kernel(struct spm_ctx *ctx)
 	char sz[32];
 	int i;
 
-	printf("kernel: SPM node series %s, dax spm_node %s, memory block "
-	       "%s\n",
+	printf("kernel: SPM node series %s, dax spm_node %s, spm_user_numa %s, "
+	       "memory block %s\n",
 	       spm_kernel_has_spm(ctx) ? "present" : "absent",
 	       spm_kernel_has_dax_spm(ctx) ? "present" : "absent",
+	       spm_kernel_has_spm_user_numa(ctx) ? "present" : "absent",
 	       spm_get_memory_block_size(ctx) ?
 		       spmctl_size(spm_get_memory_block_size(ctx), sz) :
 		       "unknown");
@@ -609,6 +615,8 @@ static void text_devices(struct spm_ctx *ctx, const struct list_opts *o)
 			printf(", node %d", spm_dax_get_target_node(dax));
 		if (spm_dax_get_spm_node(dax) >= 0)
 			printf(", spm_node %d", spm_dax_get_spm_node(dax));
+		if (spm_dax_get_user_numa(dax) >= 0)
+			printf(", spm_user_numa %d", spm_dax_get_user_numa(dax));
 		printf(", state %s\n",
 		       spm_dax_state_get_name(spm_dax_get_state(dax)));
 		if (spm_dax_get_mode(dax) == SPM_DAX_MODE_KMEM)
@@ -643,6 +651,8 @@ static void text_nodes(struct spm_ctx *ctx, const struct list_opts *o)
 			       spmctl_size(spm_node_get_mem_free(n), f));
 		if (spm_node_get_memory_tier(n) >= 0)
 			printf("  tier %d", spm_node_get_memory_tier(n));
+		if (spm_node_is_user_numa(n))
+			printf("  user-numa");
 		putchar('\n');
 		if (s.count)
 			print_blocks("    ", &s);

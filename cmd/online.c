@@ -2,6 +2,7 @@
 /*
  * spmctl online DEV...|all [--zone movable|kernel] [--dry-run]
  *                         [--allow-sysram] [--destroy-persistence]
+ *                         [--user-numa|--no-user-numa]
  *                         [--timeout MS] [-j]
  * spmctl offline DEV...|all [--to-devdax] [--dry-run] [--timeout MS] [-j]
  *
@@ -39,6 +40,12 @@ static const char online_usage[] =
 	"      --destroy-persistence  allow a named persistent memory (pmem)\n"
 	"                             device to become volatile memory: the\n"
 	"                             data on it is lost\n"
+	"      --user-numa            set spm_user_numa=1 before binding kmem:\n"
+	"                             plain MPOL_BIND, numactl --membind,\n"
+	"                             libnuma, move_pages and migrate_pages\n"
+	"                             then reach the SPM node\n"
+	"      --no-user-numa         set spm_user_numa=0 (without either, the\n"
+	"                             device keeps its value)\n"
 	"  -t, --timeout MS           how long to wait for udev and for another\n"
 	"                             spmctl on the same device (default 10000)\n"
 	"  -j, --json                 print the results as JSON\n"
@@ -62,12 +69,15 @@ static const char offline_usage[] =
 enum {
 	OPT_ALLOW_SYSRAM = 0x100,
 	OPT_DESTROY_PERSISTENCE,
+	OPT_USER_NUMA,
+	OPT_NO_USER_NUMA,
 };
 
 struct run {
 	const char *cmd;
 	bool json;
 	bool dry;
+	int user_numa; /* --user-numa 1, --no-user-numa 0, neither -1 */
 	int nsteps; /* changes reported for the current device */
 	json_object *steps; /* with -j */
 };
@@ -96,6 +106,29 @@ static const char *node_words(int node, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * ", open to the plain NUMA API" when the node is or will be: for a dry
+ * run that would change the device (and changed nothing), what was asked,
+ * or the device's value when nothing was; otherwise what kmem took with
+ * the memory, which cannot change while it is bound.
+ */
+static const char *open_words(const struct run *run, struct spm_dax *dax,
+			      bool changed)
+{
+	static const char words[] = ", open to the plain NUMA API";
+	bool on = spm_dax_get_user_numa(dax) == 1;
+
+	if (run->dry && changed) {
+		if (spm_dax_get_spm_node(dax) < 0)
+			return "";
+		if (run->user_numa >= 0)
+			on = run->user_numa;
+	} else if (spm_dax_get_state(dax) != SPM_DAX_STATE_ISOLATED) {
+		return "";
+	}
+	return on ? words : "";
+}
+
 /* The result line of one device. */
 static void result_line(struct run *run, struct spm_dax *dax, bool online,
 			enum spm_zone zone, char *line, size_t len)
@@ -106,23 +139,26 @@ static void result_line(struct run *run, struct spm_dax *dax, bool online,
 	bool changed = run->nsteps > 0;
 	int node = spm_dax_get_node(dax);
 	struct spmctl_blocks s;
+	const char *open;
 	char nw[32];
 
 	spmctl_dax_blocks(dax, &s);
+	open = open_words(run, dax, changed);
 	if (online && run->dry && changed) {
-		snprintf(line, len, "%s: would be online as %s%s (%s)", dev,
+		snprintf(line, len, "%s: would be online as %s%s%s (%s)", dev,
 			 spm_dax_get_spm_node(dax) >= 0 ?
 				 "an isolated SPM node on" :
 				 "System RAM on",
 			 node >= 0 ? node_words(node, nw, sizeof(nw)) :
 				     " its target node",
+			 open,
 			 zone == SPM_ZONE_KERNEL ? "kernel zone" : "Movable");
 	} else if (online) {
-		snprintf(line, len, "%s: %s%s%s (%lu blocks, %s)", dev,
+		snprintf(line, len, "%s: %s%s%s%s (%lu blocks, %s)", dev,
 			 changed ? "" : "already ",
 			 st == SPM_DAX_STATE_ISOLATED ? "isolated as SPM" :
 							"online as System RAM on",
-			 node_words(node, nw, sizeof(nw)), s.online,
+			 node_words(node, nw, sizeof(nw)), open, s.online,
 			 s.nr_zones == 1 ? s.zone[0] :
 			 s.nr_zones	 ? "mixed" :
 					   "none");
@@ -233,6 +269,8 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 		{ "allow-sysram", no_argument, NULL, OPT_ALLOW_SYSRAM },
 		{ "destroy-persistence", no_argument, NULL,
 		  OPT_DESTROY_PERSISTENCE },
+		{ "user-numa", no_argument, NULL, OPT_USER_NUMA },
+		{ "no-user-numa", no_argument, NULL, OPT_NO_USER_NUMA },
 		{ "to-devdax", no_argument, NULL, 'd' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
@@ -251,7 +289,7 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 	bool allow_sysram = false, to_devdax = false, all = false;
 	bool destroy = false;
 	json_object *results = NULL;
-	struct run run = { .cmd = cmd };
+	struct run run = { .cmd = cmd, .user_numa = -1 };
 	char **names = NULL;
 	size_t nnames = 0, i;
 	int c, rc, ret = SPMCTL_EXIT_OK;
@@ -275,6 +313,17 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 			break;
 		case OPT_DESTROY_PERSISTENCE:
 			destroy = true;
+			break;
+		case OPT_USER_NUMA:
+		case OPT_NO_USER_NUMA:
+			if (run.user_numa >= 0 &&
+			    run.user_numa != (c == OPT_USER_NUMA)) {
+				spmctl_error(
+					cmd,
+					"--user-numa and --no-user-numa exclude each other");
+				return SPMCTL_EXIT_USAGE;
+			}
+			run.user_numa = c == OPT_USER_NUMA;
 			break;
 		case 'd':
 			to_devdax = true;
@@ -309,11 +358,14 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 			     "--to-devdax is an option of \"spmctl offline\"");
 		return SPMCTL_EXIT_USAGE;
 	}
-	if (!online && (zone_arg || allow_sysram || destroy)) {
+	if (!online &&
+	    (zone_arg || allow_sysram || destroy || run.user_numa >= 0)) {
 		spmctl_error(cmd, "%s is an option of \"spmctl online\"",
-			     zone_arg	  ? "--zone" :
-			     allow_sysram ? "--allow-sysram" :
-					    "--destroy-persistence");
+			     zone_arg	       ? "--zone" :
+			     allow_sysram      ? "--allow-sysram" :
+			     destroy	       ? "--destroy-persistence" :
+			     run.user_numa > 0 ? "--user-numa" :
+						 "--no-user-numa");
 		return SPMCTL_EXIT_USAGE;
 	}
 	if (zone_arg) {
@@ -362,6 +414,9 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 		opts.flags |= SPM_OP_TO_DEVDAX;
 	if (destroy)
 		opts.flags |= SPM_OP_DESTROY_PERSISTENCE;
+	if (run.user_numa >= 0)
+		opts.flags |= run.user_numa ? SPM_OP_USER_NUMA :
+					      SPM_OP_NO_USER_NUMA;
 	opts.step_fn = print_step;
 	opts.step_userdata = &run;
 

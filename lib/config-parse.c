@@ -35,6 +35,7 @@ static const char *const key_names[SPM_KEY_MAX] = {
 	[SPM_KEY_ACTION] = "action",
 	[SPM_KEY_ZONE] = "zone",
 	[SPM_KEY_ALLOW_SYSRAM] = "allow-sysram",
+	[SPM_KEY_USER_NUMA] = "user-numa",
 };
 /* clang-format on */
 
@@ -595,6 +596,12 @@ static void close_rule(struct parser *p)
 	if (r->action != SPM_ACTION_SYSRAM && has_key(r, SPM_KEY_ALLOW_SYSRAM))
 		problem(p, r->key_line[SPM_KEY_ALLOW_SYSRAM],
 			"allow-sysram only goes with action = sysram");
+	/* The opt-in opens an SPM node (spm_node=1) to the plain NUMA API;
+	 * System RAM and device-dax have no such node. */
+	if (r->action != SPM_ACTION_ISOLATE && has_key(r, SPM_KEY_USER_NUMA))
+		problem(p, r->key_line[SPM_KEY_USER_NUMA],
+			"user-numa only goes with action = isolate, not %s",
+			spm_action_get_name(r->action));
 	if (r->bad)
 		goto drop;
 
@@ -847,6 +854,9 @@ static void parse_key(struct parser *p, char *s)
 		break;
 	case SPM_KEY_ALLOW_SYSRAM:
 		parse_bool(p, key, val, &r->allow_sysram);
+		break;
+	case SPM_KEY_USER_NUMA:
+		parse_bool(p, key, val, &r->user_numa);
 		break;
 	}
 }

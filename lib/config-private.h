@@ -34,6 +34,7 @@ enum spm_config_key {
 	SPM_KEY_ACTION,
 	SPM_KEY_ZONE,
 	SPM_KEY_ALLOW_SYSRAM,
+	SPM_KEY_USER_NUMA,
 	SPM_KEY_MAX,
 };
 
@@ -62,6 +63,7 @@ struct spm_rule {
 	enum spm_action action;
 	enum spm_zone zone;
 	bool allow_sysram;
+	bool user_numa; /* meant only when key_line[SPM_KEY_USER_NUMA] */
 };
 
 struct spm_config_problem {

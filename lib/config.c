@@ -143,6 +143,13 @@ enum spm_zone spm_rule_get_zone(struct spm_rule *rule)
 	return rule->zone;
 }
 
+int spm_rule_get_user_numa(struct spm_rule *rule)
+{
+	if (!rule->key_line[SPM_KEY_USER_NUMA])
+		return -1;
+	return rule->user_numa;
+}
+
 /* ------------------------------------------------------------------ */
 /* Matching                                                             */
 /* ------------------------------------------------------------------ */

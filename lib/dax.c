@@ -160,6 +160,18 @@ static uint64_t dax_start(struct spm_ctx *ctx, struct spm_dax *dax)
 	return 0;
 }
 
+/* An absent attribute is an older kernel, not an error: never recorded. */
+int spm_dax_read_bool(struct spm_ctx *ctx, const char *devname,
+		      const char *attr)
+{
+	char buf[16];
+
+	if (spm_try_read_str(ctx, buf, sizeof(buf), DAX_DEVICES "/%s/%s",
+			     devname, attr) < 0)
+		return -1;
+	return spm_parse_kbool(buf) == 1;
+}
+
 static void read_dax(struct spm_ctx *ctx, struct spm_dax *dax)
 {
 	char buf[64];
@@ -181,10 +193,8 @@ static void read_dax(struct spm_ctx *ctx, struct spm_dax *dax)
 	if (spm_try_read_str(ctx, buf, sizeof(buf),
 			     DAX_DEVICES "/%s/target_node", dax->devname) >= 0)
 		dax->target_node = atoi(buf);
-	dax->spm_node = -1;
-	if (spm_try_read_str(ctx, buf, sizeof(buf), DAX_DEVICES "/%s/spm_node",
-			     dax->devname) >= 0)
-		dax->spm_node = spm_parse_kbool(buf) == 1;
+	dax->spm_node = spm_dax_read_bool(ctx, dax->devname, "spm_node");
+	dax->user_numa = spm_dax_read_bool(ctx, dax->devname, "spm_user_numa");
 	dax->driver[0] = '\0';
 	if (spm_exists(ctx, DAX_DEVICES "/%s/driver", dax->devname) &&
 	    spm_read_link_base(ctx, dax->driver, sizeof(dax->driver),
@@ -327,6 +337,11 @@ const char *spm_dax_get_driver(struct spm_dax *dax)
 int spm_dax_get_spm_node(struct spm_dax *dax)
 {
 	return dax ? dax->spm_node : -1;
+}
+
+int spm_dax_get_user_numa(struct spm_dax *dax)
+{
+	return dax ? dax->user_numa : -1;
 }
 
 const char *spm_dax_get_hmem(struct spm_dax *dax)

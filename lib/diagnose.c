@@ -19,6 +19,11 @@
 
 #include "libspm-discovery.h"
 
+/* What spm_user_numa=1 means to a user, said the same for device and node. */
+#define USER_NUMA_WORDS                                                      \
+	"; open to the plain NUMA API (spm_user_numa: numactl --membind, "  \
+	"libnuma, move_pages and migrate_pages reach it)"
+
 struct diag {
 	struct spm_ctx *ctx;
 	spm_finding_fn fn;
@@ -401,8 +406,9 @@ static void check_dax(struct diag *dr, struct spm_dax *dax)
 			s.unremovable, s.count);
 	if (state == SPM_DAX_STATE_ISOLATED && !s.normal && !s.unremovable)
 		finding(dr, name, SPM_SEV_OK, NULL,
-			"isolated on SPM node %d (%lu blocks online Movable)",
-			node, s.online);
+			"isolated on SPM node %d (%lu blocks online Movable)%s",
+			node, s.online,
+			spm_dax_get_user_numa(dax) == 1 ? USER_NUMA_WORDS : "");
 }
 
 /* A Soft Reserved range that nothing turned into a dax device. */
@@ -455,8 +461,9 @@ static void check_node(struct diag *dr, struct spm_node *n)
 				s.normal, s.online);
 		else
 			finding(dr, obj, SPM_SEV_OK, NULL,
-				"SPM node: isolated (%lu blocks online)",
-				s.online);
+				"SPM node: isolated (%lu blocks online)%s",
+				s.online,
+				spm_node_is_user_numa(n) ? USER_NUMA_WORDS : "");
 	} else if (!spm_node_has_memory(n)) {
 		finding(dr, obj, SPM_SEV_OK, NULL, "no memory online%s",
 			s.count ? " (its blocks are offline)" : "");

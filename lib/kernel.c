@@ -108,6 +108,8 @@ int spm_scan_kernel(struct spm_ctx *ctx)
 				     strerror(ctx->root_errno ?: ENOENT));
 
 	d->has_spm = spm_exists(ctx, "sys/devices/system/node/has_spm_memory");
+	d->has_user_numa =
+		spm_exists(ctx, "sys/devices/system/node/has_spm_user_numa");
 	d->have_auto_online =
 		spm_try_read_str(
 			ctx, d->auto_online, sizeof(d->auto_online),
@@ -160,6 +162,24 @@ bool spm_kernel_has_dax_spm(struct spm_ctx *ctx)
 		if (dax->spm_node >= 0)
 			return true;
 	return spm_exists(ctx, "sys/module/dax_hmem/parameters/spm_node");
+}
+
+/*
+ * The node list is the kernel-wide sign; a dax device's spm_user_numa
+ * alone also counts, as spm_node does for spm_kernel_has_dax_spm().
+ */
+bool spm_kernel_has_spm_user_numa(struct spm_ctx *ctx)
+{
+	struct spm_dax *dax;
+
+	if (!ctx || spm_scan_kernel(ctx) < 0)
+		return false;
+	if (ctx->disc.has_user_numa)
+		return true;
+	spm_dax_foreach (ctx, dax)
+		if (dax->user_numa >= 0)
+			return true;
+	return false;
 }
 
 const char *spm_get_auto_online_blocks(struct spm_ctx *ctx)

@@ -112,6 +112,7 @@ struct spm_dax {
 	uint64_t size, align, start;
 	int target_node;
 	int spm_node;
+	int user_numa; /* spm_user_numa: 1, 0, -1 absent */
 	enum spm_dax_mode mode;
 	bool present;
 	size_t idx;
@@ -129,6 +130,7 @@ struct spm_node {
 	struct spm_ctx *ctx;
 	int id;
 	bool is_spm, has_memory, has_cpu;
+	bool user_numa; /* in has_spm_user_numa */
 	uint64_t mem_total, mem_free;
 	int nr_distance;
 	int *distance;
@@ -163,6 +165,7 @@ struct spm_disc {
 	/* kernel.c */
 	bool kernel_done;
 	bool has_spm, has_dax_spm;
+	bool has_user_numa; /* has_spm_user_numa exists */
 	int hmem_spm_node;
 	uint64_t block_size;
 	char auto_online[32];
@@ -243,6 +246,10 @@ int spm_read_at(int dirfd, const char *name, char *buf, size_t len);
 int spm_realpath_rel(struct spm_ctx *ctx, char *buf, size_t len,
 		     const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* A boolean attribute of a dax device (spm_node, spm_user_numa): 1, 0,
+ * or -1 when the kernel lacks it (dax.c). */
+int spm_dax_read_bool(struct spm_ctx *ctx, const char *devname,
+		      const char *attr);
 /* Parse a decimal/hex number from a sysfs value (trailing spaces ok). */
 int spm_parse_u64(const char *s, int base, uint64_t *val);
 

@@ -184,7 +184,7 @@ static void read_tiers(struct spm_ctx *ctx)
 
 int spm_scan_nodes(struct spm_ctx *ctx)
 {
-	struct spm_nodemask has_mem, has_spm, has_cpu, online;
+	struct spm_nodemask has_mem, has_spm, has_cpu, online, user_numa;
 	struct spm_disc *d = &ctx->disc;
 	char buf[4096], c, *text;
 	struct spm_node *n;
@@ -211,6 +211,10 @@ int spm_scan_nodes(struct spm_ctx *ctx)
 	if (rc == -EINVAL)
 		goto err_fd;
 	rc = read_mask(ctx, "has_spm_memory", &has_spm, NULL);
+	if (rc == -EINVAL)
+		goto err_fd;
+	/* absent on kernels without the owner's opt-in: no node has it */
+	rc = read_mask(ctx, "has_spm_user_numa", &user_numa, NULL);
 	if (rc == -EINVAL)
 		goto err_fd;
 	rc = read_mask(ctx, "has_cpu", &has_cpu, NULL);
@@ -266,6 +270,7 @@ int spm_scan_nodes(struct spm_ctx *ctx)
 		n->idx = i;
 		n->has_memory = mask_isset(&has_mem, n->id);
 		n->is_spm = mask_isset(&has_spm, n->id);
+		n->user_numa = mask_isset(&user_numa, n->id);
 		n->has_cpu = mask_isset(&has_cpu, n->id);
 		n->tier = -1;
 		free(n->cpulist);
@@ -325,6 +330,11 @@ int spm_node_get_id(struct spm_node *node)
 bool spm_node_is_spm(struct spm_node *node)
 {
 	return node && node->is_spm;
+}
+
+bool spm_node_is_user_numa(struct spm_node *node)
+{
+	return node && node->user_numa;
 }
 
 bool spm_node_has_memory(struct spm_node *node)

@@ -22,7 +22,7 @@
  * reverse, which puts blocks, spm_node and the driver back as found. The
  * kernel's ordering rules are kept on the way back too: never unbind kmem
  * while a block is online (the range would be lost until reboot), and
- * spm_node only changes while kmem is not bound.
+ * spm_node and spm_user_numa only change while kmem is not bound.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -59,7 +59,8 @@ struct blk {
 enum undo_type {
 	U_ONLINED, /* we onlined a block: offline it */
 	U_OFFLINED, /* we offlined a block: online it in its zone */
-	U_SPM_NODE, /* we wrote spm_node: write the old value */
+	U_DAX_BOOL, /* we wrote spm_node or spm_user_numa (name): write
+		     * the old value */
 	U_BOUND, /* we bound a driver: unbind it */
 	U_UNBOUND, /* we unbound a driver: bind it again */
 };
@@ -68,7 +69,7 @@ struct undo {
 	enum undo_type type;
 	unsigned long block;
 	int val;
-	char name[SPM_NAME_MAX]; /* zone or driver */
+	char name[SPM_NAME_MAX]; /* zone, driver or attribute */
 };
 
 struct op {
@@ -81,6 +82,7 @@ struct op {
 	/* the model of the device */
 	char driver[SPM_NAME_MAX]; /* "" when unbound */
 	int spm_node; /* -1: no attribute */
+	int user_numa; /* spm_user_numa; -1: no attribute */
 	char found_driver[SPM_NAME_MAX];
 	int found_spm_node;
 	struct blk *blk;
@@ -144,16 +146,6 @@ static int read_driver(struct spm_ctx *ctx, const char *dev, char *buf,
 		return -ENAMETOOLONG;
 	memcpy(buf, base, strlen(base) + 1);
 	return 0;
-}
-
-/* spm_node: 1, 0, or -1 when the kernel lacks the attribute. */
-static int read_spm_node(struct spm_ctx *ctx, const char *dev)
-{
-	char buf[16];
-
-	if (read_attr(ctx, buf, sizeof(buf), DAX_DEV "/%s/spm_node", dev) < 0)
-		return -1;
-	return spm_parse_kbool(buf) == 1;
 }
 
 /* Read a block's state and zone; present=false when memoryN is absent. */
@@ -434,31 +426,39 @@ static int do_online_block(struct op *op, struct blk *b, bool expect_offline)
 	return journal(op, U_ONLINED, b->id, 0, NULL);
 }
 
-static int write_spm_node(struct op *op, int val)
+/* The model of a boolean dax attribute the operation writes. */
+static int *dax_bool_model(struct op *op, const char *attr)
+{
+	return !strcmp(attr, "spm_node") ? &op->spm_node : &op->user_numa;
+}
+
+static int write_dax_bool(struct op *op, const char *attr, int val)
 {
 	int rc = 0;
 
 	if (!op->dry)
 		rc = spm_write_str(op->ctx, val ? "1" : "0",
-				   DAX_DEV "/%s/spm_node", op->dev);
+				   DAX_DEV "/%s/%s", op->dev, attr);
 	if (rc < 0)
 		return rc;
-	op->spm_node = val;
+	*dax_bool_model(op, attr) = val;
 	return 0;
 }
 
-static int do_spm_node(struct op *op, int val)
+/* spm_node or spm_user_numa: both are read by kmem when it adds the
+ * memory, so both are written while kmem is not bound (EBUSY if it is). */
+static int do_dax_bool(struct op *op, const char *attr, int val)
 {
-	int old = op->spm_node, rc;
+	int old = *dax_bool_model(op, attr), rc;
 
-	step(op, "write %d to %s/spm_node", val, op->dev);
-	rc = write_spm_node(op, val);
+	step(op, "write %d to %s/%s", val, op->dev, attr);
+	rc = write_dax_bool(op, attr, val);
 	if (rc < 0)
-		return fail(op, rc, "write %d to %s/spm_node: %s%s", val,
-			    op->dev, strerror(-rc),
+		return fail(op, rc, "write %d to %s/%s: %s%s", val, op->dev,
+			    attr, strerror(-rc),
 			    rc == -EBUSY ? " (the device is bound to kmem)" :
 					   "");
-	return journal(op, U_SPM_NODE, 0, old, NULL);
+	return journal(op, U_DAX_BOOL, 0, old, attr);
 }
 
 static int write_unbind(struct op *op, const char *driver)
@@ -623,8 +623,14 @@ static void describe_state(struct op *op, char *buf, size_t len)
 	read_driver(op->ctx, op->dev, op->driver, sizeof(op->driver));
 	n = snprintf(buf, len, "%s bound to %s, spm_node=%d", op->dev,
 		     op->driver[0] ? op->driver : "no driver",
-		     read_spm_node(op->ctx, op->dev));
+		     spm_dax_read_bool(op->ctx, op->dev, "spm_node"));
 	pos = n < 0 ? 0 : (size_t)n;
+	if (op->user_numa >= 0 && pos < len) {
+		n = snprintf(buf + pos, len - pos, ", spm_user_numa=%d",
+			     spm_dax_read_bool(op->ctx, op->dev,
+					       "spm_user_numa"));
+		pos += n < 0 ? 0 : (size_t)n;
+	}
 	for (i = 0; i < op->nr && pos < len; i++) {
 		struct blk *b = &op->blk[i];
 
@@ -674,10 +680,12 @@ static int undo_one(struct op *op, struct undo *u, char *what, size_t len)
 		if (!rc && b && !op->dry && strcmp(b->zone, u->name))
 			rc = -EXDEV;
 		return rc;
-	case U_SPM_NODE:
-		snprintf(what, len, "write %d to %s/spm_node", u->val, op->dev);
-		step(op, "rollback: write %d to %s/spm_node", u->val, op->dev);
-		return write_spm_node(op, u->val);
+	case U_DAX_BOOL:
+		snprintf(what, len, "write %d to %s/%s", u->val, op->dev,
+			 u->name);
+		step(op, "rollback: write %d to %s/%s", u->val, op->dev,
+		     u->name);
+		return write_dax_bool(op, u->name, u->val);
 	case U_BOUND:
 		if (!strcmp(u->name, "kmem")) {
 			/* blocks another agent onlined are not in the
@@ -999,7 +1007,8 @@ static int op_init(struct op *op, struct spm_dax *dax,
 	if (rc < 0)
 		return spm_set_error(op->ctx, rc, "%s: reading its driver: %s",
 				     op->dev, strerror(-rc));
-	op->spm_node = read_spm_node(op->ctx, op->dev);
+	op->spm_node = spm_dax_read_bool(op->ctx, op->dev, "spm_node");
+	op->user_numa = spm_dax_read_bool(op->ctx, op->dev, "spm_user_numa");
 	snprintf(op->found_driver, sizeof(op->found_driver), "%s", op->driver);
 	op->found_spm_node = op->spm_node;
 	/* a seed device (size 0) has no blocks to plan: the pre-flight
@@ -1083,13 +1092,37 @@ static long foreign_online_block(struct op *op, struct spm_node *node)
 }
 
 /*
+ * The node's owner opted in (or not) when its memory was first added, and
+ * all of a node's memory must agree (spm-abi.md 7a): kmem would fail with
+ * EBUSY deep in the probe. user_numa is the value kmem will see.
+ */
+static int check_user_numa_node(struct op *op, struct spm_node *node,
+				int user_numa)
+{
+	bool want = user_numa == 1;
+	long id;
+
+	if (!node || !spm_node_is_spm(node) ||
+	    spm_node_is_user_numa(node) == want ||
+	    !op->ctx->disc.has_user_numa ||
+	    (id = foreign_online_block(op, node)) < 0)
+		return 0;
+	return refuse(
+		op, SPM_CHECK_USER_NUMA_NODE, -EBUSY,
+		"its target_node %d already holds SPM memory (memory%ld) %s the plain NUMA API, and all memory of a node must agree: %s",
+		spm_node_get_id(node), id, want ? "closed to" : "opened to",
+		want ? "offline that memory first, or online without user-numa" :
+		       "offline that memory first, or online with user-numa");
+}
+
+/*
  * What the kernel would refuse, or what would do harm, found before the
  * first write. online: the operation is an online (to_spm: it makes an SPM
  * node); offline_blocks: online blocks will be offlined; bind_kmem: kmem
- * will be bound.
+ * will be bound; user_numa: the spm_user_numa kmem will see then.
  */
 static int preflight(struct op *op, bool online, int target_spm,
-		     bool offline_blocks, bool bind_kmem)
+		     bool offline_blocks, bool bind_kmem, int user_numa)
 {
 	const unsigned int flags = op->opts->flags;
 	int node_id = spm_dax_get_target_node(op->dax);
@@ -1122,6 +1155,12 @@ static int preflight(struct op *op, bool online, int target_spm,
 			op, SPM_CHECK_SYSRAM_NODE, -EBUSY,
 			"its target_node %d already holds System RAM (memory%ld): an SPM node cannot share a node with SysRAM; the firmware gave the range no proximity domain of its own (fix the SRAT so the range has a proximity domain of its own)",
 			node_id, id);
+	if (bind_kmem) {
+		int rc = check_user_numa_node(op, node, user_numa);
+
+		if (rc < 0)
+			return rc;
+	}
 
 	if (online && !kernel_has_valid_zones(op)) {
 		if (flags & SPM_OP_ZONE_REQUIRED)
@@ -1226,7 +1265,46 @@ static void wait_for_blocks(struct op *op, struct spm_udev_wait *w)
 	free(ids);
 }
 
-static int online_act(struct op *op, int target_spm, bool rebind)
+/* Is node listed in the node list file (has_spm_memory, ...)? */
+static bool node_listed(struct op *op, const char *file, int node)
+{
+	struct spm_nodemask mask;
+	char buf[4096];
+
+	return read_attr(op->ctx, buf, sizeof(buf),
+			 "sys/devices/system/node/%s", file) >= 0 &&
+	       spm_parse_bitlist(buf, &mask) >= 0 &&
+	       spm_nodemask_isset(&mask, node);
+}
+
+/* After onlining: the node is what spm_node and spm_user_numa asked for. */
+static int verify_node(struct op *op, int target_spm)
+{
+	int node = spm_dax_get_target_node(op->dax);
+
+	if (target_spm != 1 || node < 0)
+		return 0;
+	if (!node_listed(op, "has_spm_memory", node))
+		return fail(
+			op, -EIO,
+			"node %d is not in has_spm_memory after onlining %s with spm_node=1",
+			node, op->dev);
+	if (op->user_numa == 1 &&
+	    !node_listed(op, "has_spm_user_numa", node))
+		return fail(
+			op, -EIO,
+			"node %d is not in has_spm_user_numa after onlining %s with spm_user_numa=1",
+			node, op->dev);
+	return 0;
+}
+
+/*
+ * target_spm, target_un: the spm_node and spm_user_numa values to reach,
+ * -1 to leave the attribute alone. Both are written while kmem is unbound,
+ * spm_node first: spm_user_numa only means something with spm_node=1.
+ */
+static int online_act(struct op *op, int target_spm, int target_un,
+		      bool rebind)
 {
 	bool bound_now = false;
 	struct spm_udev_wait *w;
@@ -1243,9 +1321,12 @@ static int online_act(struct op *op, int target_spm, bool rebind)
 			if (!rebind && b->state == SPM_BLOCK_ONLINE &&
 			    zone_ok(op, b->zone))
 				continue;
-			rc = do_offline_block(op, b,
-					      rebind ? "to change spm_node" :
-						       "in the wrong zone");
+			rc = do_offline_block(
+				op, b,
+				!rebind ? "in the wrong zone" :
+				target_spm >= 0 && op->spm_node != target_spm ?
+					  "to change spm_node" :
+					  "to change spm_user_numa");
 			if (rc < 0)
 				return rc;
 		}
@@ -1262,7 +1343,13 @@ static int online_act(struct op *op, int target_spm, bool rebind)
 
 	if (target_spm >= 0 && op->spm_node >= 0 &&
 	    op->spm_node != target_spm) {
-		rc = do_spm_node(op, target_spm);
+		rc = do_dax_bool(op, "spm_node", target_spm);
+		if (rc < 0)
+			return rc;
+	}
+	if (target_un >= 0 && op->user_numa >= 0 &&
+	    op->user_numa != target_un) {
+		rc = do_dax_bool(op, "spm_user_numa", target_un);
 		if (rc < 0)
 			return rc;
 	}
@@ -1314,28 +1401,49 @@ static int online_act(struct op *op, int target_spm, bool rebind)
 					"Movable" :
 					"a kernel zone");
 	}
-	if (target_spm == 1 && spm_dax_get_target_node(op->dax) >= 0) {
-		int node = spm_dax_get_target_node(op->dax);
-		struct spm_nodemask spm;
-		char buf[4096];
+	return verify_node(op, target_spm);
+}
 
-		if (read_attr(op->ctx, buf, sizeof(buf),
-			      "sys/devices/system/node/has_spm_memory") < 0 ||
-		    spm_parse_bitlist(buf, &spm) < 0 ||
-		    !spm_nodemask_isset(&spm, node))
-			return fail(
-				op, -EIO,
-				"node %d is not in has_spm_memory after onlining %s with spm_node=1",
-				node, op->dev);
+/*
+ * The spm_user_numa value to reach: 1 or 0 as asked, -1 to leave the
+ * device's own. kmem passes it on only with spm_node=1 (MHP_SPM_USER_NUMA
+ * needs MHP_SPM_NODE): asking for it without SPM isolation is a mistake
+ * in the request, and without the attribute the kernel cannot do it. Off
+ * on a kernel without the attribute is already the case.
+ */
+static int user_numa_target(struct op *op, int *target)
+{
+	const unsigned int flags = op->opts->flags;
+
+	*target = -1;
+	if ((flags & SPM_OP_USER_NUMA) && (flags & SPM_OP_NO_USER_NUMA))
+		return spm_set_error(
+			op->ctx, -EINVAL,
+			"%s: user-numa asked both on and off", op->dev);
+	if (flags & SPM_OP_USER_NUMA) {
+		if ((flags & SPM_OP_SYSRAM) ||
+		    (op->spm_node < 0 && (flags & SPM_OP_ALLOW_SYSRAM)))
+			return spm_set_error(
+				op->ctx, -EINVAL,
+				"%s: user-numa needs SPM isolation (spm_node=1): it opens an SPM node to the plain NUMA API, and System RAM is open to it already",
+				op->dev);
+		if (op->user_numa < 0)
+			return spm_set_error(
+				op->ctx, -EOPNOTSUPP,
+				"%s: user-numa unavailable: the kernel has no " DAX_DEV "/%s/spm_user_numa attribute (no owner opt-in for plain NUMA binds)",
+				op->dev, op->dev);
+		*target = 1;
+	} else if ((flags & SPM_OP_NO_USER_NUMA) && op->user_numa >= 0) {
+		*target = 0;
 	}
 	return 0;
 }
 
 int spm_dax_online(struct spm_dax *dax, const struct spm_op_opts *opts)
 {
-	struct op op;
+	int target_spm, target_un, rc;
 	bool rebind, done;
-	int target_spm, rc;
+	struct op op;
 	size_t i;
 
 	rc = op_init(&op, dax, opts);
@@ -1351,10 +1459,14 @@ int spm_dax_online(struct spm_dax *dax, const struct spm_op_opts *opts)
 		goto out;
 	}
 	if (op.seed) {
-		rc = preflight(&op, true, -1, false, false);
+		rc = preflight(&op, true, -1, false, false, -1);
 		goto out;
 	}
 
+	/* before the series check: its advice (--allow-sysram) would not do */
+	rc = user_numa_target(&op, &target_un);
+	if (rc < 0)
+		goto out;
 	/* the spm_node value to reach; -1: the device has no such attribute */
 	if (op.spm_node < 0) {
 		if (!(op.opts->flags & (SPM_OP_ALLOW_SYSRAM | SPM_OP_SYSRAM))) {
@@ -1368,8 +1480,11 @@ int spm_dax_online(struct spm_dax *dax, const struct spm_op_opts *opts)
 	} else {
 		target_spm = (op.opts->flags & SPM_OP_SYSRAM) ? 0 : 1;
 	}
-	rebind = is_kmem(op.driver) && target_spm >= 0 &&
-		 op.spm_node != target_spm;
+	/* spm_user_numa matters to kmem only with spm_node=1 */
+	rebind = is_kmem(op.driver) &&
+		 ((target_spm >= 0 && op.spm_node != target_spm) ||
+		  (target_spm == 1 && target_un >= 0 &&
+		   op.user_numa != target_un));
 	if (!kernel_has_valid_zones(&op))
 		op.no_zones = true; /* preflight says so, if there is work */
 
@@ -1386,10 +1501,11 @@ int spm_dax_online(struct spm_dax *dax, const struct spm_op_opts *opts)
 
 	op.no_zones = false;
 	rc = preflight(&op, true, target_spm, online_offlines(&op, rebind),
-		       !is_kmem(op.driver) || rebind);
+		       !is_kmem(op.driver) || rebind,
+		       target_un >= 0 ? target_un : op.user_numa);
 	if (rc < 0)
 		goto out;
-	rc = online_act(&op, target_spm, rebind);
+	rc = online_act(&op, target_spm, target_un, rebind);
 	if (rc < 0)
 		rc = rollback(&op, rc);
 out:
@@ -1432,7 +1548,7 @@ int spm_dax_offline(struct spm_dax *dax, const struct spm_op_opts *opts)
 	}
 
 	/* refuse up front what cannot work, before changing anything */
-	rc = preflight(&op, false, -1, is_kmem(op.driver), false);
+	rc = preflight(&op, false, -1, is_kmem(op.driver), false, -1);
 	if (rc < 0)
 		goto out;
 	if (is_kmem(op.driver)) {

@@ -64,6 +64,9 @@ const char *spm_rule_get_location(struct spm_rule *rule); /* "file:line" */
 const char *spm_rule_get_match(struct spm_rule *rule);
 enum spm_action spm_rule_get_action(struct spm_rule *rule);
 enum spm_zone spm_rule_get_zone(struct spm_rule *rule);
+/* user-numa (action = isolate only): 1 yes, 0 no, -1 not given (the
+ * device keeps its spm_user_numa). */
+int spm_rule_get_user_numa(struct spm_rule *rule);
 
 /*
  * The first rule that matches the device, or NULL in *rule when none does.

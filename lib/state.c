@@ -95,6 +95,8 @@ const char *spm_check_get_name(enum spm_check check)
 		return "kmem-blacklisted";
 	case SPM_CHECK_LOCKED:
 		return "locked";
+	case SPM_CHECK_USER_NUMA_NODE:
+		return "user-numa-node";
 	default:
 		return "none";
 	}

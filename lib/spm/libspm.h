@@ -82,6 +82,9 @@ const char *spm_get_last_error(struct spm_ctx *ctx);
 bool spm_kernel_has_spm(struct spm_ctx *ctx);
 /* True when dax devices carry the spm_node attribute. */
 bool spm_kernel_has_dax_spm(struct spm_ctx *ctx);
+/* True when the kernel lets an SPM node's owner open it to the plain NUMA
+ * API (has_spm_user_numa exists; dax devices have spm_user_numa). */
+bool spm_kernel_has_spm_user_numa(struct spm_ctx *ctx);
 
 /* /sys/devices/system/memory/auto_online_blocks, e.g. "offline". */
 const char *spm_get_auto_online_blocks(struct spm_ctx *ctx);
@@ -185,6 +188,12 @@ enum spm_dax_mode spm_dax_get_mode(struct spm_dax *dax);
 const char *spm_dax_get_driver(struct spm_dax *dax); /* NULL if unbound */
 /* spm_node attribute: 1, 0, or -1 when the kernel lacks it. */
 int spm_dax_get_spm_node(struct spm_dax *dax);
+/*
+ * spm_user_numa attribute: 1, 0, or -1 when the kernel lacks it. With 1,
+ * kmem adds the memory (spm_node=1 only) to a node that plain MPOL_BIND,
+ * numactl --membind, libnuma, move_pages and migrate_pages may reach.
+ */
+int spm_dax_get_user_numa(struct spm_dax *dax);
 /* Parent: hmem platform device ("hmem.0") or CXL region ("region0", only
  * when sys/bus/cxl/devices/regionN is that same directory). */
 const char *spm_dax_get_hmem(struct spm_dax *dax);
@@ -285,6 +294,9 @@ struct spm_node *spm_node_get_by_id(struct spm_ctx *ctx, int id);
 
 int spm_node_get_id(struct spm_node *node);
 bool spm_node_is_spm(struct spm_node *node);      /* in has_spm_memory */
+/* In has_spm_user_numa: its owner opened it to the plain NUMA API. False
+ * also on a kernel without the file (spm_kernel_has_spm_user_numa()). */
+bool spm_node_is_user_numa(struct spm_node *node);
 bool spm_node_has_memory(struct spm_node *node);  /* in has_memory */
 bool spm_node_has_cpu(struct spm_node *node);
 const char *spm_node_get_cpulist(struct spm_node *node); /* "" if none */
@@ -360,6 +372,12 @@ enum spm_op_flags {
 	SPM_OP_DESTROY_PERSISTENCE = 1 << 6, /* online persistent memory
 					      * (pmem) as volatile memory:
 					      * its data is lost */
+	SPM_OP_USER_NUMA = 1 << 7,   /* online: spm_user_numa=1 before kmem
+				      * is bound (needs the attribute and
+				      * SPM isolation) */
+	SPM_OP_NO_USER_NUMA = 1 << 8, /* online: spm_user_numa=0; with
+				       * neither flag the device keeps its
+				       * value */
 };
 
 /*
@@ -381,9 +399,13 @@ enum spm_check {
 				     * (-EPERM) */
 	SPM_CHECK_LOCKED,	   /* another process is changing the device
 				    * (-EBUSY) */
+	SPM_CHECK_USER_NUMA_NODE,  /* the target node already holds SPM
+				    * memory with the other spm_user_numa
+				    * value: kmem would fail with EBUSY
+				    * (-EBUSY) */
 };
 /* "seed", "persistent", "sysram-node", "no-valid-zones", "unremovable",
- * "kmem-blacklisted", "locked", "none". */
+ * "kmem-blacklisted", "locked", "user-numa-node", "none". */
 const char *spm_check_get_name(enum spm_check check);
 
 /* What one operation did: its own copy of the outcome, which no later
@@ -418,14 +440,18 @@ struct spm_op_opts {
 
 /*
  * Make the device an isolated SPM node: offline and unbind SysRAM blocks if
- * needed, set spm_node=1, bind kmem, online the blocks in the requested
+ * needed, set spm_node=1 (and spm_user_numa as SPM_OP_USER_NUMA or
+ * SPM_OP_NO_USER_NUMA ask), bind kmem, online the blocks in the requested
  * zone and verify. On failure every block and attribute is put back as it
  * was found, and the error names what failed.
  * Returns 0 (also when already isolated: nothing is changed, and step_fn is
  * not called), or -errno: -EOPNOTSUPP without the series (unless
- * SPM_OP_ALLOW_SYSRAM), -ENODEV for a vanished device, -EBUSY for a device
- * bound to another driver, and -ENOTRECOVERABLE when the rollback itself
- * failed (the last error then says what is left).
+ * SPM_OP_ALLOW_SYSRAM) or with SPM_OP_USER_NUMA on a kernel without
+ * spm_user_numa (SPM_OP_NO_USER_NUMA is then already true); -EINVAL for SPM_OP_USER_NUMA without SPM
+ * isolation (SPM_OP_SYSRAM, or SPM_OP_ALLOW_SYSRAM on a kernel without the
+ * series) or with both user-numa flags; -ENODEV for a vanished device,
+ * -EBUSY for a device bound to another driver, and -ENOTRECOVERABLE when
+ * the rollback itself failed (the last error then says what is left).
  * Steps starting with "note: " report what another agent did (e.g. the
  * kernel's auto_online_blocks policy onlined a block first); all others
  * are changes. Afterwards the context is refreshed (spm_refresh()), so

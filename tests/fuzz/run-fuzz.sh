@@ -28,6 +28,15 @@ build=${SPM_FUZZ_BUILD:-${SPM_VM_WORK:-/var/tmp/spmctl-vm}/build-fuzz}
 mkdir -p "$(dirname "$build")" || exit 1
 targets="config nodelist"
 
+# The default build directory is shared by every checkout on the machine:
+# one set up for another tree would fuzz that tree's code (and fail to
+# regenerate once that tree is gone). Set it up again for this one.
+info=$build/meson-info/meson-info.json
+if [ -f "$info" ] && ! grep -qF "\"source\": \"$src\"" "$info"; then
+	echo "$build was set up for another source tree: setting it up again" >&2
+	rm -rf "$build"
+fi
+
 if [ ! -f "$build/build.ninja" ]; then
 	# -fsanitize=fuzzer-no-link: coverage for the library too, not only
 	# for the target files; b_lundef=false, as clang's sanitizers need.

@@ -227,8 +227,9 @@ static void write_iomem(const char *root)
 		    "");
 }
 
-/* Node 2's state lists follow its blocks, as N_MEMORY does. */
-static void write_node_lists(const char *root, bool latched_spm)
+/* Node 2's state lists follow its blocks, as N_MEMORY does; the SPM type
+ * and the owner's opt-in were latched when kmem added the memory. */
+static void write_node_lists(const char *root, bool spm, bool user_numa)
 {
 	bool online = false, normal = false;
 	char rel[256], buf[64];
@@ -247,7 +248,10 @@ static void write_node_lists(const char *root, bool latched_spm)
 	put(root, NODE "/has_normal_memory", "%s\n", normal ? "0-2" : "0-1");
 	if (exists(root, NODE "/has_spm_memory"))
 		put(root, NODE "/has_spm_memory", "%s\n",
-		    online && latched_spm ? "2" : "");
+		    online && spm ? "2" : "");
+	if (exists(root, NODE "/has_spm_user_numa"))
+		put(root, NODE "/has_spm_user_numa", "%s\n",
+		    online && spm && user_numa ? "2" : "");
 }
 
 static void bind_links(const char *root, const char *driver)
@@ -273,6 +277,8 @@ static void unbind_links(const char *root, const char *driver)
 int fix_create(const char *root, const char *scenario)
 {
 	bool series = strcmp(scenario, "synthetic-no-series") != 0;
+	/* a kernel with spm_user_numa (spm-abi.md 7a), the device at 0 */
+	bool user_numa = !strncmp(scenario, "synthetic-user-numa-", 20);
 	const char *driver = "kmem";
 	const char *zone = "Movable";
 	bool online = false;
@@ -283,10 +289,12 @@ int fix_create(const char *root, const char *scenario)
 	    !strcmp(scenario, "synthetic-no-valid-zones")) {
 		/* the defaults */
 	} else if (!strcmp(scenario, "synthetic-devdax-idle") ||
-		   !strcmp(scenario, "synthetic-no-series")) {
+		   !strcmp(scenario, "synthetic-no-series") ||
+		   !strcmp(scenario, "synthetic-user-numa-devdax")) {
 		driver = "device_dax";
 		spm = 0;
-	} else if (!strcmp(scenario, "synthetic-online-movable")) {
+	} else if (!strcmp(scenario, "synthetic-online-movable") ||
+		   !strcmp(scenario, "synthetic-user-numa-online")) {
 		online = true;
 	} else if (!strcmp(scenario, "synthetic-sysram-movable")) {
 		online = true;
@@ -322,6 +330,8 @@ int fix_create(const char *root, const char *scenario)
 	put(root, NODE "/has_cpu", "0-1\n");
 	if (series)
 		put(root, NODE "/has_spm_memory", "\n");
+	if (user_numa)
+		put(root, NODE "/has_spm_user_numa", "\n");
 	for (i = 0; i < 3; i++) {
 		char rel[256];
 
@@ -357,6 +367,8 @@ int fix_create(const char *root, const char *scenario)
 	put(root, DEV "/memmap_on_memory", "0\n");
 	if (series)
 		put(root, DEV "/spm_node", "%d\n", spm);
+	if (user_numa)
+		put(root, DEV "/spm_user_numa", "0\n");
 	link_at(root, "sys/bus/dax/devices/dax0.0",
 		"../../../devices/platform/hmem.0/dax0.0");
 	put(root, "sys/bus/dax/drivers_autoprobe", "1\n");
@@ -388,7 +400,7 @@ int fix_create(const char *root, const char *scenario)
 		}
 	}
 	write_iomem(root);
-	write_node_lists(root, spm);
+	write_node_lists(root, spm, false);
 	if (!strcmp(scenario, "synthetic-no-valid-zones")) {
 		/* no CONFIG_MEMORY_HOTREMOVE: no valid_zones, removable 0 */
 		static const unsigned long boot[] = { 0, 8 };
@@ -512,18 +524,25 @@ char *fix_snapshot(const char *root)
 
 /* ---- the simulated kernel ---- */
 
-static bool latched_spm;
+static bool latched_spm, latched_user_numa;
+
+/* A dax attribute read as kmem reads it when it adds the memory. */
+static bool dev_flag(const char *root, const char *attr)
+{
+	char rel[256], buf[16];
+
+	snprintf(rel, sizeof(rel), DEV "/%s", attr);
+	return !get(root, rel, buf, sizeof(buf)) && buf[0] == '1';
+}
 
 void fix_sim_init(struct fix_sim *sim, const char *root)
 {
-	char buf[16];
-
 	memset(sim, 0, sizeof(*sim));
 	snprintf(sim->root, sizeof(sim->root), "%s", root);
 	sim->normal_block = (unsigned long)-1;
 	sim->race_block = (unsigned long)-1;
-	latched_spm =
-		!get(root, DEV "/spm_node", buf, sizeof(buf)) && buf[0] == '1';
+	latched_spm = dev_flag(root, "spm_node");
+	latched_user_numa = latched_spm && dev_flag(root, "spm_user_numa");
 }
 
 static bool fault(const char *frel, const char *fval, int nth, int *seen,
@@ -554,7 +573,7 @@ static int sim_state(struct fix_sim *sim, unsigned long id, const char *val)
 	if (to_online && id == sim->race_block) {
 		sim->race_block = (unsigned long)-1;
 		write_block(root, id, true, "Movable");
-		write_node_lists(root, latched_spm);
+		write_node_lists(root, latched_spm, latched_user_numa);
 		return -EINVAL;
 	}
 	if (to_online == !strcmp(cur, "online"))
@@ -563,7 +582,7 @@ static int sim_state(struct fix_sim *sim, unsigned long id, const char *val)
 		       "Movable" :
 		       "Normal";
 	write_block(root, id, to_online, zone);
-	write_node_lists(root, latched_spm);
+	write_node_lists(root, latched_spm, latched_user_numa);
 	return 1;
 }
 
@@ -584,16 +603,17 @@ static int sim_attach(struct fix_sim *sim, const char *driver)
 {
 	const char *root = sim->root;
 	unsigned long id;
-	char buf[16];
 
 	bind_links(root, driver);
 	if (!strcmp(driver, "kmem")) {
-		latched_spm = !get(root, DEV "/spm_node", buf, sizeof(buf)) &&
-			      buf[0] == '1';
+		/* MHP_SPM_USER_NUMA goes only with MHP_SPM_NODE */
+		latched_spm = dev_flag(root, "spm_node");
+		latched_user_numa =
+			latched_spm && dev_flag(root, "spm_user_numa");
 		for (id = FIX_FIRST_BLOCK; id < FIX_FIRST_BLOCK + FIX_NR_BLOCKS;
 		     id++)
 			add_block(root, id, 2, sim->auto_online, "Movable");
-		write_node_lists(root, latched_spm);
+		write_node_lists(root, latched_spm, latched_user_numa);
 	}
 	write_iomem(root);
 	return 1;
@@ -646,7 +666,7 @@ static int sim_driver(struct fix_sim *sim, const char *driver, const char *op,
 				remove_block(root, id, 2);
 		}
 		unbind_links(root, driver);
-		write_node_lists(root, latched_spm);
+		write_node_lists(root, latched_spm, latched_user_numa);
 		write_iomem(root);
 		return 1;
 	}
@@ -676,15 +696,21 @@ int fix_sim_hook(struct spm_ctx *ctx, const char *rel, const char *val,
 		return sim_state(sim, id, val);
 	if (sscanf(rel, DRV "/%63[^/]/%63s", driver, op) == 2)
 		return sim_driver(sim, driver, op, val);
-	if (!strcmp(rel, "sys/bus/dax/devices/dax0.0/spm_node")) {
-		if (get(sim->root, DEV "/spm_node", cur, sizeof(cur)))
+	/* spm_node and spm_user_numa: a different value while bound to
+	 * kmem is EBUSY, the same value is accepted */
+	if (sscanf(rel, "sys/bus/dax/devices/dax0.0/%63s", op) == 1 &&
+	    (!strcmp(op, "spm_node") || !strcmp(op, "spm_user_numa"))) {
+		char dev_rel[256];
+
+		snprintf(dev_rel, sizeof(dev_rel), DEV "/%s", op);
+		if (get(sim->root, dev_rel, cur, sizeof(cur)))
 			return -ENOENT;
 		if (strcmp(val, "0") && strcmp(val, "1"))
 			return -EINVAL;
 		if (!strcmp(driver_of(sim->root, buf, sizeof(buf)), "kmem") &&
 		    strcmp(cur, val))
 			return -EBUSY;
-		put(sim->root, DEV "/spm_node", "%s\n", val);
+		put(sim->root, dev_rel, "%s\n", val);
 		return 1;
 	}
 	return -EPERM;

@@ -27,6 +27,10 @@
  *  synthetic-no-valid-zones      as synthetic-hmem-kmem-offline on a kernel
  *                                without CONFIG_MEMORY_HOTREMOVE (no
  *                                valid_zones, removable 0)
+ *  synthetic-user-numa-devdax    as synthetic-devdax-idle on a kernel with
+ *                                spm_user_numa (0) and has_spm_user_numa
+ *  synthetic-user-numa-online    as synthetic-online-movable on that kernel,
+ *                                spm_user_numa=0 latched
  * Returns 0 or -1 (errno set).
  */
 int fix_create(const char *root, const char *scenario);

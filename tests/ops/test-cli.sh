@@ -97,6 +97,22 @@ run 4 "" "isolation unavailable: the kernel lacks SPM node support" -- online da
 run 4 "" "isolation unavailable" -- online all
 run 0 "^would: bind dax0.0 to kmem" "" -- online --dry-run --allow-sysram dax0.0
 
+# --user-numa (spm-abi.md 7a): the dry run plans the write before the bind
+fixture synthetic-user-numa-devdax
+run 0 "^would: write 1 to dax0.0/spm_user_numa" "" -- online --user-numa --dry-run dax0.0
+run 0 "open to the plain NUMA API (Movable)" "" -- online --user-numa -n all
+run 0 "\"write 1 to dax0.0/spm_user_numa\"" "" -- online --user-numa -n -j dax0.0
+run 2 "" "--user-numa and --no-user-numa exclude each other" -- online --user-numa --no-user-numa dax0.0
+run 2 "" "--user-numa is an option of \"spmctl online\"" -- offline --user-numa dax0.0
+# without SPM isolation it means nothing: refused, nothing planned
+fixture synthetic-no-series
+run 1 "" "dax0.0: user-numa needs SPM isolation (spm_node=1)" -- online --user-numa --allow-sysram -n dax0.0
+# a kernel without the attribute: exit 4, the device and attribute named
+run 4 "" "dax0.0: user-numa unavailable: the kernel has no sys/bus/dax/devices/dax0.0/spm_user_numa attribute" -- online --user-numa -n dax0.0
+fixture synthetic-devdax-idle
+run 4 "" "dax0.0: user-numa unavailable: the kernel has no sys/bus/dax/devices/dax0.0/spm_user_numa attribute" -- online --user-numa -n dax0.0
+run 0 "^would: bind dax0.0 to kmem" "" -- online --no-user-numa -n dax0.0
+
 # exec: node lists
 fixture synthetic-online-movable
 run 2 "" "invalid node list \"x\": bad entry \"x\"" -- exec --node x -- true
@@ -115,6 +131,12 @@ run 2 "" "--node NODES is required" -- exec -- true
 run 2 "" "no command given" -- exec --node 2
 run 2 "" "option --node needs a value" -- exec --node
 run 2 "" "option -m needs a value" -- exec -m
+# a node opened to the plain NUMA API takes the explicit flag too
+if [ -d "${SPM_FIXTURES:-/nonexistent}/synthetic-user-numa" ]; then
+	SPM_SYSFS_ROOT=$SPM_FIXTURES/synthetic-user-numa
+	run 2 "" "MPOL_F_SPM_NODE, nodes 2)" -- exec --node 2 -- true
+	run 2 "" "MPOL_F_SPM_NODE, nodes 2)" -- exec -m all -- true
+fi
 fixture synthetic-no-series
 run 4 "" "kernel lacks MPOL_F_SPM_NODE" -- exec --node 2 -- true
 run 4 "" "no has_spm_memory" -- exec --node spm -- true

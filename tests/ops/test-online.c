@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "libspm-private.h"
@@ -826,6 +827,271 @@ static void test_no_valid_zones(void)
  * Another process changing the device (the boot unit, an admin's spmctl)
  * holds its lock: the operation waits, then refuses without a write.
  */
+/* ---- spm_user_numa: the owner's opt-in (spm-abi.md 7a) ---- */
+
+/* "2", "" (no node), or "absent" for node list file name. */
+static const char *node_list(struct t *t, const char *name, char *buf,
+			     size_t len)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "sys/devices/system/node/%s", name);
+	if (rd(t, rel, buf, len) < 0)
+		snprintf(buf, len, "absent");
+	return buf;
+}
+
+static void test_user_numa_online(void)
+{
+	struct spm_op_opts o;
+	char buf[64];
+	struct t t;
+	int rc;
+
+	setup(&t, "synthetic-user-numa-devdax");
+	CHECK(spm_kernel_has_spm_user_numa(t.ctx), "kernel has user numa");
+	CHECK(spm_dax_get_user_numa(dax0(&t)) == 0, "getter before");
+	o = opts_for(&t, SPM_OP_USER_NUMA, SPM_ZONE_MOVABLE);
+	rc = spm_dax_online(dax0(&t), &o);
+	CHECK(rc == 0, "online: %d %s", rc, spm_get_last_error(t.ctx));
+	check_isolated(&t, "Movable", "1");
+	/* written before kmem is bound, after spm_node */
+	CHECK(contains(t.steps, "unbind dax0.0 from device_dax\n"
+				"write 1 to dax0.0/spm_node\n"
+				"write 1 to dax0.0/spm_user_numa\n"
+				"bind dax0.0 to kmem\n"),
+	      "steps:\n%s", t.steps);
+	CHECK(!strcmp(node_list(&t, "has_spm_user_numa", buf, sizeof(buf)),
+		      "2"),
+	      "has_spm_user_numa \"%s\"", buf);
+	CHECK(spm_dax_get_user_numa(dax0(&t)) == 1, "getter after");
+	CHECK(spm_node_is_user_numa(spm_node_get_by_id(t.ctx, 2)),
+	      "node 2 getter");
+
+	/* as asked already: nothing written; without a flag: kept */
+	t.sim.nwrites = 0;
+	t.nsteps = 0;
+	rc = spm_dax_online(dax0(&t), &o);
+	CHECK(rc == 0 && t.sim.nwrites == 0 && t.nsteps == 0,
+	      "again: %d, %d writes", rc, t.sim.nwrites);
+	o = opts_for(&t, 0, SPM_ZONE_MOVABLE);
+	rc = spm_dax_online(dax0(&t), &o);
+	CHECK(rc == 0 && t.sim.nwrites == 0 && t.nsteps == 0,
+	      "no flag: %d, %d writes", rc, t.sim.nwrites);
+
+	/* off again: only through a rebind, kmem takes it at hot-add */
+	t.steps[0] = '\0';
+	o = opts_for(&t, SPM_OP_NO_USER_NUMA, SPM_ZONE_MOVABLE);
+	rc = spm_dax_online(dax0(&t), &o);
+	CHECK(rc == 0, "off: %d %s", rc, spm_get_last_error(t.ctx));
+	check_isolated(&t, "Movable", "1");
+	CHECK(contains(t.steps,
+		       "offline memory32 (Movable): to change spm_user_numa\n"
+		       "unbind dax0.0 from kmem\n"
+		       "write 0 to dax0.0/spm_user_numa\n"
+		       "bind dax0.0 to kmem\n") &&
+		      !contains(t.steps, "spm_node"),
+	      "steps:\n%s", t.steps);
+	CHECK(!strcmp(node_list(&t, "has_spm_user_numa", buf, sizeof(buf)),
+		      ""),
+	      "has_spm_user_numa \"%s\"", buf);
+	teardown(&t);
+}
+
+static void test_user_numa_dry_run(void)
+{
+	struct spm_op_opts o;
+	struct t t;
+	int rc;
+
+	setup(&t, "synthetic-user-numa-online");
+	o = opts_for(&t, SPM_OP_USER_NUMA | SPM_OP_DRY_RUN, SPM_ZONE_MOVABLE);
+	rc = spm_dax_online(dax0(&t), &o);
+	CHECK(rc == 0, "dry: %d %s", rc, spm_get_last_error(t.ctx));
+	CHECK(t.sim.nwrites == 0, "%d writes", t.sim.nwrites);
+	CHECK(contains(t.steps, "unbind dax0.0 from kmem\n"
+				"write 1 to dax0.0/spm_user_numa\n"
+				"bind dax0.0 to kmem\n"),
+	      "steps:\n%s", t.steps);
+	check_unchanged(&t, "user-numa dry run");
+	teardown(&t);
+}
+
+/* kmem refuses to bind: spm_user_numa and spm_node go back as found. */
+static void test_user_numa_rollback(void)
+{
+	struct spm_op_opts o;
+	struct t t;
+	int rc;
+
+	setup(&t, "synthetic-user-numa-devdax");
+	t.sim.fail_rel = "sys/bus/dax/drivers/kmem/bind";
+	t.sim.fail_err = -EIO;
+	o = opts_for(&t, SPM_OP_USER_NUMA, SPM_ZONE_MOVABLE);
+	rc = spm_dax_online(dax0(&t), &o);
+	CHECK(rc == -EIO, "rc %d %s", rc, spm_get_last_error(t.ctx));
+	CHECK(contains(t.steps, "rollback: write 0 to dax0.0/spm_user_numa\n"
+				"rollback: write 0 to dax0.0/spm_node\n"),
+	      "steps:\n%s", t.steps);
+	CHECK(contains(spm_get_last_error(t.ctx), "rolled back"), "message: %s",
+	      spm_get_last_error(t.ctx));
+	check_unchanged(&t, "user-numa bind fails");
+	teardown(&t);
+
+	/* the write itself fails on an isolated device: rebound as found */
+	setup(&t, "synthetic-user-numa-online");
+	t.sim.fail_rel = "sys/bus/dax/devices/dax0.0/spm_user_numa";
+	t.sim.fail_err = -EPERM;
+	o = opts_for(&t, SPM_OP_USER_NUMA, SPM_ZONE_MOVABLE);
+	rc = spm_dax_online(dax0(&t), &o);
+	CHECK(rc == -EPERM, "rc %d %s", rc, spm_get_last_error(t.ctx));
+	CHECK(contains(spm_get_last_error(t.ctx),
+		       "write 1 to dax0.0/spm_user_numa: Operation not permitted"),
+	      "message: %s", spm_get_last_error(t.ctx));
+	check_unchanged(&t, "spm_user_numa write fails");
+	CHECK(!t.sim.lost_range, "range lost");
+	teardown(&t);
+}
+
+/* A kernel without the attribute: refused, named, nothing written. */
+static void test_user_numa_unsupported(void)
+{
+	static const char *const scenarios[] = { "synthetic-devdax-idle",
+						 "synthetic-no-series" };
+	struct spm_op_opts o;
+	size_t i;
+	struct t t;
+	int rc;
+
+	for (i = 0; i < 2; i++) {
+		setup(&t, scenarios[i]);
+		CHECK(!spm_kernel_has_spm_user_numa(t.ctx), "%s: kernel",
+		      scenarios[i]);
+		CHECK(spm_dax_get_user_numa(dax0(&t)) == -1, "%s: getter",
+		      scenarios[i]);
+		o = opts_for(&t, SPM_OP_USER_NUMA, SPM_ZONE_MOVABLE);
+		rc = spm_dax_online(dax0(&t), &o);
+		CHECK(rc == -EOPNOTSUPP, "%s: rc %d", scenarios[i], rc);
+		CHECK(contains(spm_get_last_error(t.ctx),
+			       "dax0.0: user-numa unavailable: the kernel has no sys/bus/dax/devices/dax0.0/spm_user_numa attribute"),
+		      "%s: message: %s", scenarios[i],
+		      spm_get_last_error(t.ctx));
+		CHECK(t.sim.nwrites == 0, "%s: %d writes", scenarios[i],
+		      t.sim.nwrites);
+		check_unchanged(&t, scenarios[i]);
+		teardown(&t);
+	}
+	/* off is what such a kernel does anyway */
+	setup(&t, "synthetic-devdax-idle");
+	o = opts_for(&t, SPM_OP_NO_USER_NUMA, SPM_ZONE_MOVABLE);
+	rc = spm_dax_online(dax0(&t), &o);
+	CHECK(rc == 0, "no-user-numa: %d %s", rc, spm_get_last_error(t.ctx));
+	CHECK(!contains(t.sim.log, "spm_user_numa"), "log:\n%s", t.sim.log);
+	teardown(&t);
+}
+
+/* Without SPM isolation the opt-in means nothing: a mistake, refused. */
+static void test_user_numa_needs_spm(void)
+{
+	static const struct {
+		const char *scenario;
+		unsigned int flags;
+		const char *msg;
+	} cases[] = {
+		{ "synthetic-user-numa-devdax", SPM_OP_SYSRAM,
+		  "dax0.0: user-numa needs SPM isolation (spm_node=1)" },
+		{ "synthetic-no-series", SPM_OP_ALLOW_SYSRAM,
+		  "dax0.0: user-numa needs SPM isolation (spm_node=1)" },
+		{ "synthetic-user-numa-devdax", SPM_OP_NO_USER_NUMA,
+		  "dax0.0: user-numa asked both on and off" },
+	};
+	struct spm_op_opts o;
+	size_t i;
+	struct t t;
+	int rc;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		setup(&t, cases[i].scenario);
+		o = opts_for(&t, SPM_OP_USER_NUMA | cases[i].flags,
+			     SPM_ZONE_MOVABLE);
+		rc = spm_dax_online(dax0(&t), &o);
+		CHECK(rc == -EINVAL, "case %zu: rc %d", i, rc);
+		CHECK(contains(spm_get_last_error(t.ctx), cases[i].msg),
+		      "case %zu: message: %s", i, spm_get_last_error(t.ctx));
+		CHECK(t.sim.nwrites == 0, "case %zu: %d writes", i,
+		      t.sim.nwrites);
+		check_unchanged(&t, cases[i].scenario);
+		teardown(&t);
+	}
+}
+
+/* Another device's memory on the node, latched without the opt-in: kmem
+ * would fail with EBUSY, so the pre-flight refuses. */
+static void test_user_numa_node_mismatch(void)
+{
+	struct spm_op_result res = { .size = sizeof(res) };
+	struct spm_op_opts o;
+	char path[512];
+	struct t t;
+	FILE *f;
+	int rc;
+
+	setup(&t, "synthetic-user-numa-devdax");
+	/* memory40: node 2's SPM memory from another device, online */
+	snprintf(path, sizeof(path), "%s/sys/devices/system/memory/memory40",
+		 t.root);
+	CHECK(mkdir(path, 0755) == 0, "mkdir %s", path);
+	snprintf(path, sizeof(path),
+		 "%s/sys/devices/system/memory/memory40/state", t.root);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("online\n", f);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path),
+		 "%s/sys/devices/system/memory/memory40/node2", t.root);
+	CHECK(symlink("../../node/node2", path) == 0, "symlink");
+	snprintf(path, sizeof(path),
+		 "%s/sys/devices/system/node/node2/memory40", t.root);
+	CHECK(symlink("../../memory/memory40", path) == 0, "symlink");
+	snprintf(path, sizeof(path),
+		 "%s/sys/devices/system/node/has_spm_memory", t.root);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("2\n", f);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/sys/devices/system/node/has_memory",
+		 t.root);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("0-2\n", f);
+		fclose(f);
+	}
+	spm_refresh(t.ctx);
+	free(t.before);
+	t.before = fix_snapshot(t.root);
+
+	o = opts_for(&t, SPM_OP_USER_NUMA, SPM_ZONE_MOVABLE);
+	o.size = sizeof(o);
+	o.result = &res;
+	rc = spm_dax_online(dax0(&t), &o);
+	CHECK(rc == -EBUSY && res.check == SPM_CHECK_USER_NUMA_NODE,
+	      "rc %d check %s: %s", rc, spm_check_get_name(res.check),
+	      res.message);
+	CHECK(contains(res.message,
+		       "dax0.0: its target_node 2 already holds SPM memory (memory40) closed to the plain NUMA API"),
+	      "message: %s", res.message);
+	CHECK(t.sim.nwrites == 0, "%d writes", t.sim.nwrites);
+	check_unchanged(&t, "user-numa node mismatch");
+
+	/* without the flag the device keeps 0, which agrees: no refusal */
+	o = opts_for(&t, SPM_OP_DRY_RUN, SPM_ZONE_MOVABLE);
+	rc = spm_dax_online(dax0(&t), &o);
+	CHECK(rc == 0, "kept: %d %s", rc, spm_get_last_error(t.ctx));
+	teardown(&t);
+}
+
 static void test_lock(void)
 {
 	struct spm_op_result res = { .size = sizeof(res) };
@@ -892,5 +1158,11 @@ int main(void)
 	test_bad_args();
 	test_no_valid_zones();
 	test_lock();
+	test_user_numa_online();
+	test_user_numa_dry_run();
+	test_user_numa_rollback();
+	test_user_numa_unsupported();
+	test_user_numa_needs_spm();
+	test_user_numa_node_mismatch();
 	return check_report();
 }

@@ -143,6 +143,49 @@ out:
 	CHECK_STR(spm_action_get_name(SPM_ACTION_NONE), "none");
 }
 
+/* user-numa is three-valued: yes, no, or not given (kept as found). */
+static void test_user_numa(void)
+{
+	static const char text[] = "[device]\n"
+				   "match-node = 2\n"
+				   "action = isolate\n"
+				   "user-numa = true\n"
+				   "[device]\n"
+				   "match-node = 3\n"
+				   "action = isolate\n"
+				   "user-numa = off\n"
+				   "[device]\n"
+				   "match-node = 4\n"
+				   "action = isolate\n";
+	static const char bad[] = "[device]\n"
+				  "match-node = 2\n"
+				  "action = devdax\n"
+				  "user-numa = yes\n";
+	static const char *const bad_problems[] = {
+		"b.conf:4: user-numa only goes with action = isolate, not devdax",
+		NULL,
+	};
+	struct spm_config *config = spm_config_new(NULL);
+	struct spm_rule *r;
+
+	CHECK(spm_config_parse_buffer(config, "t.conf", text,
+				      sizeof(text) - 1) == 0);
+	r = spm_rule_get_first(config);
+	CHECK(r && spm_rule_get_user_numa(r) == 1);
+	r = r ? spm_rule_get_next(r) : NULL;
+	CHECK(r && spm_rule_get_user_numa(r) == 0);
+	r = r ? spm_rule_get_next(r) : NULL;
+	CHECK(r && spm_rule_get_user_numa(r) == -1);
+	spm_config_free(config);
+
+	config = spm_config_new(NULL);
+	CHECK(spm_config_parse_buffer(config, "b.conf", bad, sizeof(bad) - 1) ==
+	      1);
+	CHECK(config->nrules == 0);
+	problems_are(config, bad_problems);
+	spm_config_free(config);
+}
+
 static void test_files(void)
 {
 	struct spm_config *config;
@@ -364,6 +407,7 @@ int main(void)
 		return 1;
 	}
 	test_rule_contents();
+	test_user_numa();
 	test_give_up();
 	test_files();
 	test_public();

@@ -14,6 +14,14 @@ expect_in "$out" "dax0.0: ok: isolated on SPM node 2 (8 blocks online Movable)" 
 expect_in "$out" "node2: ok: SPM node: isolated" "node2"
 expect_in "$out" "no problems found" "summary"
 
+# the owner's opt-in is said, for the device and for its node
+run synthetic-user-numa doctor
+expect_rc 0 "doctor synthetic-user-numa"
+expect_in "$out" "dax0.0: ok: isolated on SPM node 2 (8 blocks online Movable); open to the plain NUMA API" "user-numa device"
+expect_in "$out" "node2: ok: SPM node: isolated (8 blocks online); open to the plain NUMA API" "user-numa node"
+run online-movable doctor
+expect_not_in "$out" "plain NUMA API" "no opt-in on an older kernel"
+
 run cxl-ram-region doctor
 expect_rc 0 "doctor cxl"
 expect_not_in "$out" "Soft Reserved" "a CXL region needs no Soft Reserved range"

@@ -35,7 +35,7 @@ expect_in "$out" "region0  0x2000000000  1.00 GiB  dax_region0  memdevs mem0 (se
 	"cxl region"
 
 run no-series list
-expect_in "$out" "SPM node series absent, dax spm_node absent" "no series"
+expect_in "$out" "SPM node series absent, dax spm_node absent, spm_user_numa absent" "no series"
 expect_in "$out" "mode system-ram, node 2, state sysram" "sysram"
 
 run mixed-zones list -u --devices
@@ -65,4 +65,14 @@ expect_in "$err" "--source: \"tape\" is not hmem, cxl-ram, pmem, driver or unkno
 run synthetic-pmem-namespace list -d dax9.9
 expect_rc 5 "unknown device"
 expect_in "$err" "spmctl list: dax9.9: no such dax device" "unknown device message"
+# the owner's opt-in (spm_user_numa): on the kernel line, the device, the node
+run synthetic-user-numa list
+expect_in "$out" "dax spm_node present, spm_user_numa present" "user-numa kernel"
+expect_in "$out" "spm_node 1, spm_user_numa 1, state isolated" "user-numa device"
+expect_in "$out" "node2  SPM  no cpus  1.00 GiB total, 1016.00 MiB free  user-numa" "user-numa node"
+run synthetic-user-numa-devdax list
+expect_in "$out" "spm_node 0, spm_user_numa 0, state devdax" "user-numa off"
+run online-movable list
+expect_in "$out" "spm_user_numa absent" "older kernel"
+expect_not_in "$out" "user-numa" "older kernel: no node marked"
 finish
