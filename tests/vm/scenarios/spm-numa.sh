@@ -132,3 +132,25 @@ while read -r tag phase mib; do
 	*) expect_eq "numa_open: MiB on node 2 after $phase pressure" 0 "$mib" ;;
 	esac
 done </tmp/block.out
+
+# spmctl sets the opt-in itself (online --user-numa / --no-user-numa),
+# with the node's memory going through devdax as the kernel requires.
+if [ -x /usr/sbin/spmctl ]; then
+	check "spmctl: offline dax0.0 --to-devdax" spmctl offline dax0.0 --to-devdax
+	expect_eq "spmctl: has_spm_user_numa is empty in devdax" "" \
+		"$(cat $NODE/has_spm_user_numa)"
+	check "spmctl: online --user-numa dax0.0" spmctl online --user-numa dax0.0
+	expect_eq "spmctl: has_spm_user_numa lists node 2" 2 \
+		"$(cat $NODE/has_spm_user_numa)"
+	check "spmctl: list -j shows user_numa true" \
+		sh -c 'spmctl list -j | grep -Eq "\"user_numa\": ?true"'
+	expect_eq "spmctl: numactl --membind=2 reaches node 2 after spmctl online --user-numa" \
+		"on_node 16" "$(numactl --membind=2 spm-probe touch 16 2)"
+	check "spmctl: online --no-user-numa dax0.0 closes it again" \
+		spmctl online --no-user-numa dax0.0
+	expect_eq "spmctl: has_spm_user_numa is empty again" "" \
+		"$(cat $NODE/has_spm_user_numa)"
+	expect_eq "spmctl: has_spm_memory still lists node 2" 2 "$(spm_nodes)"
+	check "spmctl: numactl --membind=2 is refused again" \
+		sh -c '! numactl --membind=2 true'
+fi
