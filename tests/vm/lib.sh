@@ -107,7 +107,7 @@ scenario_cores() {
 # none). scenario (c) is the only one without an SPM node.
 SCENARIOS="spm-boot spm-runtime no-spm vanilla regress spmctl \
 policy-isolate policy-devdax spm-kernel vanilla-kernel spm-numa \
-sd-isolate sd-devdax sd-noconf sd-badconf"
+sd-isolate sd-devdax sd-noconf sd-badconf sd-autoonline sd-persist"
 scenario_spec() {
 	case "$1" in
 	spm-boot) echo "patched yes 1200 dax_hmem.spm_node=1 memhp_default_state=online_movable" ;;
@@ -132,6 +132,11 @@ scenario_spec() {
 	sd-isolate) echo "patched yes 900 memhp_default_state=online_movable" ;;
 	sd-devdax|sd-noconf|sd-badconf)
 		echo "patched yes 600 memhp_default_state=online_movable" ;;
+	# The kernel onlines into ZONE_NORMAL, and a udev rule onlines too.
+	sd-autoonline) echo "patched yes 600 memhp_default_state=online" ;;
+	# A second Soft Reserved range in node 1, lower in the address map:
+	# node 2's range comes up as dax1.0 instead of dax0.0.
+	sd-persist) echo "patched yes 600 memhp_default_state=online_movable memmap=256M%0x60000000-1+0xefffffff" ;;
 	demo-patched) echo "patched yes 900 memhp_default_state=offline" ;;
 	demo-vanilla) echo "vanilla yes 900 memhp_default_state=offline" ;;
 	*) die "unknown scenario $1" ;;

@@ -26,7 +26,7 @@ import sys
 SKIP_OK = {"no-spm"}
 # Scenarios that push memory past capacity on purpose.
 OOM_OK = {"spm-boot", "spm-runtime", "no-spm", "vanilla", "spmctl",
-          "spm-kernel", "spm-numa", "sd-isolate",
+          "spm-kernel", "spm-numa", "sd-isolate", "sd-autoonline",
           "demo-patched", "demo-vanilla"}
 # Blocks each scenario must produce (prefix match with a trailing '*').
 REQUIRED = {
