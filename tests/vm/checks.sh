@@ -128,3 +128,17 @@ kunit_block() {
 	fi
 	block "kunit:$1" cat $d/results
 }
+
+# The spm.conf of the policy scenarios: isolate node 2 of the test machine,
+# named by its physical range, which stays the same across boots whatever
+# daxX.Y the device gets.
+node2_isolate_conf() {
+	cat <<'CONF'
+# node 2 of the test machine, matched by its physical range
+[device]
+name = test-hbm
+match-range = 0x100000000-0x13fffffff
+action = isolate
+zone = movable
+CONF
+}

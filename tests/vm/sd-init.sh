@@ -118,6 +118,7 @@ ln -sf ../spm-vm-report.service \
 
 # The scenario's own files (its spm.conf, or none).
 ROOT=$U
+. /checks.sh
 . "/scenarios/$SCENARIO.sh"
 sd_setup || fatal "scenario setup"
 

@@ -9,14 +9,7 @@
 # the tool; docs/boot-policy.md says so, and the ops tests cover spmctl's
 # rollback for that EBUSY.
 mkdir -p /etc/spm
-cat >/etc/spm/spm.conf <<'CONF'
-# node 2 of the test machine, matched by its physical range
-[device]
-name = test-hbm
-match-range = 0x100000000-0x13fffffff
-action = isolate
-zone = movable
-CONF
+node2_isolate_conf >/etc/spm/spm.conf
 expect_eq "policy: the kernel onlined dax0.0 as SysRAM before udev ran" \
 	"" "$(spm_nodes)"
 check "policy: node 2 had SysRAM online at boot" \

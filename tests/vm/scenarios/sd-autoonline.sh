@@ -7,14 +7,7 @@
 RULE=/etc/udev/rules.d/40-spm-vm-memory-online.rules
 
 sd_setup() {
-	cat >"$ROOT/etc/spm/spm.conf" <<'CONF'
-# node 2 of the test machine, matched by its physical range
-[device]
-name = test-hbm
-match-range = 0x100000000-0x13fffffff
-action = isolate
-zone = movable
-CONF
+	node2_isolate_conf >"$ROOT/etc/spm/spm.conf"
 	mkdir -p "$ROOT/etc/udev/rules.d"
 	# As SUSE's and Red Hat's rules do (Debian ships none).
 	echo 'SUBSYSTEM=="memory", ACTION=="add", ATTR{state}=="offline", ATTR{state}="online"' \

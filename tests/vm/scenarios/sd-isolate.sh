@@ -8,14 +8,7 @@
 # Stage 1 (sd-init.sh) runs sd_setup with $ROOT the overlay's upper layer;
 # spm-vm-report.service runs sd_check in the booted system (sd-report.sh).
 sd_setup() {
-	cat >"$ROOT/etc/spm/spm.conf" <<'CONF'
-# node 2 of the test machine, matched by its physical range
-[device]
-name = test-hbm
-match-range = 0x100000000-0x13fffffff
-action = isolate
-zone = movable
-CONF
+	node2_isolate_conf >"$ROOT/etc/spm/spm.conf"
 }
 
 sd_check() {

@@ -6,14 +6,7 @@
 # must isolate it under its new name and leave the other device alone.
 # See sd-isolate.sh for how the scenario runs.
 sd_setup() {
-	cat >"$ROOT/etc/spm/spm.conf" <<'CONF'
-# node 2 of the test machine, matched by its physical range
-[device]
-name = test-hbm
-match-range = 0x100000000-0x13fffffff
-action = isolate
-zone = movable
-CONF
+	node2_isolate_conf >"$ROOT/etc/spm/spm.conf"
 }
 
 sd_check() {
