@@ -107,7 +107,7 @@ config_lines() {
 # Every line of the fragments must survive olddefconfig, or the test kernel
 # is not the kernel we think it is; where a later fragment sets the same
 # symbol, its line is the one that must. The vanilla tree has no SPM_*
-# symbols.
+# symbols and no TEST_SPM.
 bad=0
 declare -A want=()
 for f in "${fragments[@]}"; do
@@ -117,7 +117,8 @@ for f in "${fragments[@]}"; do
 done
 for sym in "${!want[@]}"; do
 	line=${want[$sym]}
-	if [ "$base" = vanilla ] && [[ $sym == CONFIG_SPM_NODE* ]]; then
+	if [ "$base" = vanilla ] &&
+		[[ $sym == CONFIG_SPM_NODE* || $sym == CONFIG_TEST_SPM ]]; then
 		continue
 	fi
 	if ! grep -qxF "$line" "$bld/.config"; then
@@ -127,9 +128,9 @@ for sym in "${!want[@]}"; do
 done
 [ $bad = 0 ] || die "${fragments[*]##*/} did not apply cleanly to the $flavour kernel"
 
-log "building $flavour bzImage with -j$JOBS (cold: ~10 min on 2 cores)"
+log "building $flavour bzImage and modules with -j$JOBS (cold: ~15 min on 2 cores)"
 start=$SECONDS
-if ! make -s -C "$src" O="$bld" CC="$cc" -j"$JOBS" bzImage \
+if ! make -s -C "$src" O="$bld" CC="$cc" -j"$JOBS" bzImage modules \
 	>"$out/build.log" 2>&1; then
 	tail -40 "$out/build.log" >&2
 	die "$flavour kernel build failed (log: $out/build.log)"
@@ -146,6 +147,10 @@ make -s -C "$src" O="$bld" headers_install INSTALL_HDR_PATH="$out/hdr" \
 cp "$bld/arch/x86/boot/bzImage" "$bld/vmlinux" "$out/"
 cp "$bld/usr/gen_init_cpio" "$out/"
 cp "$bld/.config" "$out/config"
+# The test modules (test_spm, the KUnit suite): the initramfs carries them
+# and the scenarios insmod them; the vanilla kernel builds none.
+mkdir -p "$out/modules"
+find "$bld" -name '*.ko' -exec cp {} "$out/modules/" \;
 
 # Userspace tests that come from the kernel tree itself.
 "$VM_DIR/build-selftests.sh" "$flavour" "$out"
