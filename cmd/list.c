@@ -368,13 +368,7 @@ static struct json_object *nodes_json(struct spm_ctx *ctx,
 								 "memoryless"));
 		/* who owns an SPM node's memory: dax devices (spmctl's to
 		 * online and offline) or a driver (left alone) */
-		if (spm_node_is_spm(n))
-			spmctl_jadd(r, "owner",
-			     json_object_new_string(spm_node_owner_get_name(
-				     spm_node_get_owner(n))));
-		if (spm_node_get_driver(n))
-			spmctl_jadd(r, "driver",
-			     json_object_new_string(spm_node_get_driver(n)));
+		spmctl_node_owner_json(r, n);
 		/* only SPM nodes can be opened; omitted on a kernel
 		 * without the owner's opt-in, which cannot say */
 		if (spm_node_is_spm(n) && spm_kernel_has_spm_user_numa(ctx))

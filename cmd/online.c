@@ -272,11 +272,7 @@ static int node_op(struct run *run, struct spm_node *node,
 	if (!o)
 		return spmctl_exit_code(rc, res.check);
 	spmctl_jadd(o, "node", json_object_new_int(spm_node_get_id(node)));
-	spmctl_jadd(o, "owner", json_object_new_string(spm_node_owner_get_name(
-				       spm_node_get_owner(node))));
-	if (spm_node_get_driver(node))
-		spmctl_jadd(o, "driver",
-			    json_object_new_string(spm_node_get_driver(node)));
+	spmctl_node_owner_json(o, node);
 	spmctl_jadd(o, "ok", json_object_new_boolean(false));
 	spmctl_jadd(o, "changed", json_object_new_boolean(false));
 	spmctl_jadd(o, "dry_run", json_object_new_boolean(run->dry));
