@@ -26,6 +26,22 @@ check "d: /dev/test_spm exists" test -c /dev/test_spm
 kunit_block spm_node
 rmmod spm_node_kunit
 
+# spmctl shows the node as the driver's and leaves it alone.
+spmctl list -j >/tmp/list.json 2>&1
+check "d: spmctl list -j: node 2 is owned by driver test_spm" \
+	grep -q '"driver": *"test_spm"' /tmp/list.json
+spmctl online node2 >/tmp/spmctl.out 2>&1
+expect_eq "d: spmctl online node2 is refused (exit 8)" 8 "$?"
+check "d: the refusal names the driver" \
+	grep -q "owned by driver test_spm" /tmp/spmctl.out
+spmctl offline node2 >/tmp/spmctl.out 2>&1
+expect_eq "d: spmctl offline node2 is refused (exit 8)" 8 "$?"
+spmctl doctor >/tmp/doctor.out 2>&1
+expect_eq "d: spmctl doctor exits 0" 0 "$?"
+check "d: doctor names the driver and advises nothing" \
+	grep -q "owned by driver test_spm" /tmp/doctor.out
+check "d: node 2 still online Normal after spmctl" node_blocks_in_zone 2 Normal
+
 # No process without the driver and without an SPM policy gets a page
 # there, and no kernel allocation either, under System RAM pressure.
 kernel_probe 2 zero driver
