@@ -313,6 +313,11 @@ static struct json_object *cxl_json(struct spm_ctx *ctx,
 				     json_object_new_string(
 					     spm_cxl_region_get_memdev(reg,
 								       i)));
+			if (spm_cxl_region_get_decoder(reg, i))
+				spmctl_jadd(md, "decoder",
+				     json_object_new_string(
+					     spm_cxl_region_get_decoder(reg,
+									i)));
 			serial = spm_cxl_region_get_memdev_serial(reg, i);
 			if (serial != UINT64_MAX)
 				spmctl_jadd(md, "serial",
@@ -572,12 +577,16 @@ static void text_ranges(struct spm_ctx *ctx)
 				uint64_t serial =
 					spm_cxl_region_get_memdev_serial(reg,
 									 i);
+				const char *dec =
+					spm_cxl_region_get_decoder(reg, i);
 
 				printf("%s%s", i ? ", " : "  memdevs ",
 				       m ? m : "?");
 				if (serial != UINT64_MAX)
 					printf(" (serial %#" PRIx64 ")",
 					       serial);
+				if (dec)
+					printf(" via %s", dec);
 			}
 			putchar('\n');
 		}

@@ -96,6 +96,7 @@ struct spm_cxl_region {
 	uint64_t start, size;
 	int num_memdevs;
 	char **memdevs;
+	char **decoders; /* target endpoint decoders, as memdevs */
 	uint64_t *serials;
 	bool present;
 	size_t idx;

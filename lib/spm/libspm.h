@@ -155,6 +155,8 @@ int spm_cxl_region_get_num_memdevs(struct spm_cxl_region *r);
 /* Serial of the i-th target memdev, UINT64_MAX when unreadable. */
 uint64_t spm_cxl_region_get_memdev_serial(struct spm_cxl_region *r, int i);
 const char *spm_cxl_region_get_memdev(struct spm_cxl_region *r, int i);
+/* The i-th target: its endpoint decoder (decoder2.0), NULL if unreadable. */
+const char *spm_cxl_region_get_decoder(struct spm_cxl_region *r, int i);
 
 /* ------------------------------------------------------------------ */
 /* dax devices (/sys/bus/dax/devices/daxX.Y)                            */
