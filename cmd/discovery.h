@@ -38,6 +38,9 @@ struct json_object *spmctl_jaddr(uint64_t v, bool human);
 struct json_object *spmctl_blocks_json(const struct spmctl_blocks *s);
 /* A dax device as in list -j's dax_devices. */
 struct json_object *spmctl_dax_json(struct spm_dax *dax, bool human);
+/* A node's "owner" (SPM nodes) and "driver" (a driver's) as in list -j's
+ * nodes. */
+void spmctl_node_owner_json(struct json_object *o, struct spm_node *node);
 void spmctl_print_json(struct json_object *o);
 
 #endif /* _SPMCTL_DISCOVERY_H_ */

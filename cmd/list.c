@@ -371,6 +371,9 @@ static struct json_object *nodes_json(struct spm_ctx *ctx,
 					    spm_node_has_memory(n) ?
 								 "sysram" :
 								 "memoryless"));
+		/* who owns an SPM node's memory: dax devices (spmctl's to
+		 * online and offline) or a driver (left alone) */
+		spmctl_node_owner_json(r, n);
 		/* only SPM nodes can be opened; omitted on a kernel
 		 * without the owner's opt-in, which cannot say */
 		if (spm_node_is_spm(n) && spm_kernel_has_spm_user_numa(ctx))
@@ -650,6 +653,12 @@ static void text_nodes(struct spm_ctx *ctx, const struct list_opts *o)
 		       spm_node_is_spm(n)     ? "SPM" :
 		       spm_node_has_memory(n) ? "SysRAM" :
 						"no memory");
+		if (spm_node_get_driver(n) &&
+		    !strcmp(spm_node_get_driver(n), "unknown"))
+			printf(" owned by an unknown driver, no dax device");
+		else if (spm_node_get_driver(n))
+			printf(" owned by driver %s, no dax device",
+			       spm_node_get_driver(n));
 		if (spm_node_get_cpulist(n)[0])
 			printf("  cpus %s", spm_node_get_cpulist(n));
 		else

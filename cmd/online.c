@@ -237,6 +237,54 @@ static void report(struct run *run, struct spm_dax *dax, bool online,
 	json_object_array_add(results, o);
 }
 
+/* The node a name such as "node2" names, or NULL. */
+static struct spm_node *named_node(struct spm_ctx *ctx, const char *name)
+{
+	int id;
+	char c;
+
+	if (sscanf(name, "node%d%c", &id, &c) != 1 || id < 0)
+		return NULL;
+	return spm_node_get_by_id(ctx, id);
+}
+
+/*
+ * A node named instead of a dax device: libspm's pre-flight check refuses
+ * a driver's memory (spm_node_check_ops); reported as a refused device is,
+ * with the node's keys of list -j (node, owner, driver) in JSON. Returns
+ * the exit code, 0 when the node is not a driver's.
+ */
+static int node_op(struct run *run, struct spm_node *node,
+		   json_object *results)
+{
+	struct spm_op_result res = { .size = sizeof(res) };
+	json_object *o;
+	int rc;
+
+	rc = spm_node_check_ops(node, &res);
+	if (rc >= 0) /* not a driver's: its dax devices are to be named */
+		return SPMCTL_EXIT_OK;
+	if (!run->json) {
+		spmctl_error(run->cmd, "%s", res.message);
+		return spmctl_exit_code(rc, res.check);
+	}
+	o = json_object_new_object();
+	if (!o)
+		return spmctl_exit_code(rc, res.check);
+	spmctl_jadd(o, "node", json_object_new_int(spm_node_get_id(node)));
+	spmctl_node_owner_json(o, node);
+	spmctl_jadd(o, "ok", json_object_new_boolean(false));
+	spmctl_jadd(o, "changed", json_object_new_boolean(false));
+	spmctl_jadd(o, "dry_run", json_object_new_boolean(run->dry));
+	spmctl_jadd(o, "error", json_object_new_string(res.message));
+	spmctl_jadd(o, "errno", json_object_new_int(-rc));
+	spmctl_jadd(o, "refused_by", json_object_new_string(spm_check_get_name(
+					     res.check)));
+	spmctl_jadd(o, "steps", json_object_new_array());
+	json_object_array_add(results, o);
+	return spmctl_exit_code(rc, res.check);
+}
+
 /*
  * Why "all" leaves a device out, or NULL to act on it: a wildcard acts on
  * Specific Purpose Memory only, never on persistent memory (its data would
@@ -293,6 +341,7 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 	char **names = NULL;
 	size_t nnames = 0, i;
 	int c, rc, ret = SPMCTL_EXIT_OK;
+	struct spm_node *node;
 	struct spm_dax *dax;
 	char *end;
 	long ms;
@@ -461,9 +510,12 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 				goto out;
 			}
 		}
-		/* every name must exist before anything is changed */
+		/* every name must exist before anything is changed; a
+		 * node is named only to be refused (node_op) */
 		for (i = 0; i < nnames; i++) {
-			if (!spm_dax_get_by_name(ctx, names[i])) {
+			node = named_node(ctx, names[i]);
+			if (!spm_dax_get_by_name(ctx, names[i]) &&
+			    !(node && spm_node_check_ops(node, NULL) < 0)) {
 				spmctl_error(cmd, "%s: no such dax device",
 					     names[i]);
 				ret = SPMCTL_EXIT_NOTFOUND;
@@ -476,6 +528,13 @@ static int run_cmd(int argc, char **argv, struct spm_ctx *ctx, bool online)
 		results = json_object_new_array();
 	for (i = 0; i < nnames; i++) {
 		dax = spm_dax_get_by_name(ctx, names[i]);
+		node = dax || all ? NULL : named_node(ctx, names[i]);
+		c = node ? node_op(&run, node, results) : SPMCTL_EXIT_OK;
+		if (c) {
+			if (!ret || c == SPMCTL_EXIT_ROLLBACK)
+				ret = c;
+			continue;
+		}
 		if (!dax) {
 			spmctl_error(cmd,
 				     "%s: no such dax device (it vanished)",

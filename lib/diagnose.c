@@ -441,7 +441,7 @@ static void check_node(struct diag *dr, struct spm_node *n)
 	struct spm_dax *dax = NULL;
 	struct summary s;
 	struct spm_block *b;
-	char obj[32], fix[64];
+	char obj[32], fix[64], owner[128];
 
 	snprintf(obj, sizeof(obj), "node%d", spm_node_get_id(n));
 	node_summary(n, &s);
@@ -452,7 +452,16 @@ static void check_node(struct diag *dr, struct spm_node *n)
 			dax = spm_block_get_dax(b);
 			break;
 		}
-	if (spm_node_is_spm(n)) {
+	if (spm_node_get_owner(n) == SPM_NODE_OWNER_DRIVER) {
+		/* a driver's memory: no fix of spmctl's applies */
+		finding(dr, obj, s.normal ? SPM_SEV_NOTE : SPM_SEV_OK, NULL,
+			"SPM node: isolated (%lu blocks online%s)%s; owned by "
+			"%s, not by a dax device: spmctl leaves it to the "
+			"driver",
+			s.online, s.normal ? ", some in ZONE_NORMAL" : "",
+			spm_node_is_user_numa(n) ? USER_NUMA_WORDS : "",
+			spm_node_owner_words(n, owner, sizeof(owner)));
+	} else if (spm_node_is_spm(n)) {
 		if (s.normal)
 			finding(dr, obj, SPM_SEV_PROBLEM,
 				"see the dax device lines above",

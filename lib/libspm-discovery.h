@@ -141,6 +141,9 @@ struct spm_node {
 	char *cpulist;
 	struct spm_block *first_block, *last_block;
 	unsigned long nr_blocks;
+	/* owner.c: the driver of a driver-owned node, set by
+	 * spm_node_get_owner() */
+	char driver[SPM_NAME_MAX];
 };
 
 /* spm_block.removable before spm_block_is_removable() read it */
@@ -227,6 +230,11 @@ void spm_disc_free(struct spm_ctx *ctx);
 /* Destructors of objects that own memory (for spm_vec_free). */
 void spm_cxl_region_free(void *p);
 void spm_node_free(void *p);
+
+/* owner.c: "driver test_spm", or words for a driver iomem does not
+ * name; "" when the node is not a driver's. */
+const char *spm_node_owner_words(struct spm_node *node, char *buf,
+				 size_t len);
 
 /* sysfs.c extras used by discovery. */
 /* Open a root-relative path (O_RDONLY | O_CLOEXEC | flags): fd or -errno. */

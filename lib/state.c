@@ -97,6 +97,8 @@ const char *spm_check_get_name(enum spm_check check)
 		return "locked";
 	case SPM_CHECK_USER_NUMA_NODE:
 		return "user-numa-node";
+	case SPM_CHECK_DRIVER_OWNED:
+		return "driver-owned";
 	default:
 		return "none";
 	}

@@ -304,6 +304,36 @@ bool spm_node_has_cpu(struct spm_node *node);
 const char *spm_node_get_cpulist(struct spm_node *node); /* "" if none */
 uint64_t spm_node_get_mem_total(struct spm_node *node); /* bytes */
 uint64_t spm_node_get_mem_free(struct spm_node *node);  /* bytes */
+/*
+ * Who owns an SPM node's memory. spmctl onlines and offlines dax devices
+ * bound to kmem; a driver may instead add memory to an SPM node itself
+ * (add_memory_driver_managed() with MHP_SPM_NODE, e.g. the kernel's
+ * test_spm module): its blocks are covered by no dax device, and
+ * /proc/iomem names the resource "System RAM (<driver>)". spmctl leaves
+ * such memory alone.
+ */
+enum spm_node_owner {
+	SPM_NODE_OWNER_NONE = 0, /* not an SPM node */
+	SPM_NODE_OWNER_DAX,	 /* dax devices bound to kmem */
+	SPM_NODE_OWNER_DRIVER,	 /* a driver; no dax device covers it */
+	SPM_NODE_OWNER_UNKNOWN,	 /* an SPM node whose blocks are not found */
+};
+enum spm_node_owner spm_node_get_owner(struct spm_node *node);
+/* "dax", "driver", "unknown", "none". */
+const char *spm_node_owner_get_name(enum spm_node_owner owner);
+/* The driver of a driver-owned node ("test_spm", from "System RAM
+ * (test_spm)" in /proc/iomem), "unknown" when iomem does not say (its
+ * addresses are hidden without root); NULL for any other node. */
+const char *spm_node_get_driver(struct spm_node *node);
+/*
+ * The pre-flight check of an online or offline that names a node: 0 when
+ * its memory is not a driver's (its dax devices are what to act on), or
+ * -EPERM with result->check SPM_CHECK_DRIVER_OWNED and the reason, naming
+ * the node and the driver, in result->message and the last error. Writes
+ * nothing. result may be NULL; its size is set by the caller.
+ */
+struct spm_op_result;
+int spm_node_check_ops(struct spm_node *node, struct spm_op_result *result);
 /* Distance to another node id, -1 when unknown. */
 int spm_node_get_distance(struct spm_node *node, int to);
 /* memory_tierN that holds the node, -1 when none. */
@@ -405,9 +435,12 @@ enum spm_check {
 				    * memory with the other spm_user_numa
 				    * value: kmem would fail with EBUSY
 				    * (-EBUSY) */
+	SPM_CHECK_DRIVER_OWNED,	   /* the memory of an SPM node that a
+				    * driver owns, not a dax device
+				    * (spm_node_check_ops, -EPERM) */
 };
 /* "seed", "persistent", "sysram-node", "no-valid-zones", "unremovable",
- * "kmem-blacklisted", "locked", "user-numa-node", "none". */
+ * "kmem-blacklisted", "locked", "user-numa-node", "driver-owned", "none". */
 const char *spm_check_get_name(enum spm_check check);
 
 /* What one operation did: its own copy of the outcome, which no later

@@ -156,6 +156,22 @@ for dir in "${SPM_FIXTURES:-/nonexistent}"/*/; do
 	if [ "$name" = no-series ]; then
 		run 4 "" "isolation unavailable" -- online -n all
 		run 0 "" "" -- online -n --allow-sysram all
+	elif [ "$name" = synthetic-driver-owned ]; then
+		# node 2 is test_spm's, not a dax device's: "all" does not
+		# see it, and naming it is refused (8) before any write
+		run 5 "" "no dax devices found" -- online -n all
+		run 5 "" "no dax devices found" -- offline -n --to-devdax all
+		msg="node2: memory owned by driver test_spm, not by a dax device; spmctl does not online or offline it"
+		run 8 "" "^spmctl online: $msg\$" -- online node2
+		run 8 "" "^spmctl offline: $msg\$" -- offline node2
+		run 8 "" "^spmctl offline: $msg\$" -- offline --to-devdax node2
+		run 8 "" "^spmctl online: $msg\$" -- online -n --zone kernel node2
+		run 8 '"refused_by": "driver-owned"' "" -- online -j node2
+		run 8 '"driver": "test_spm"' "" -- offline -j node2
+		run 8 '"errno": 1,' "" -- offline -j node2
+		# a SysRAM node is no device at all, as before
+		run 5 "" "node0: no such dax device" -- online node0
+		run 5 "" "node9: no such dax device" -- offline node9
 	elif [ "$name" = synthetic-sysram-target ]; then
 		run 8 "" "target_node 0 already holds System RAM" -- online -n all
 		run 0 "^dax" "" -- offline -n --to-devdax all

@@ -440,6 +440,89 @@ static void test_sources(void)
 	spm_unref(ctx);
 }
 
+static int no_write_hook(struct spm_ctx *ctx, const char *rel,
+			 const char *val, void *data)
+{
+	(void)ctx, (void)rel, (void)val;
+	(*(int *)data)++;
+	return -EIO;
+}
+
+struct online_fixes {
+	int problems, fixes;
+	bool driver_finding;
+};
+
+static void note_fixes(void *userdata, const struct spm_finding *f)
+{
+	struct online_fixes *x = userdata;
+
+	if (f->severity == SPM_SEV_PROBLEM)
+		x->problems++;
+	if (f->fix && (strstr(f->fix, "spmctl online") ||
+		       strstr(f->fix, "spmctl offline")))
+		x->fixes++;
+	if (!strcmp(f->object, "node2") && f->severity == SPM_SEV_OK &&
+	    strstr(f->reason, "isolated") &&
+	    strstr(f->reason, "owned by driver test_spm"))
+		x->driver_finding = true;
+}
+
+/* An SPM node that a driver (test_spm) owns, with no dax device. */
+static void test_driver_owned(void)
+{
+	struct spm_ctx *ctx = open_fixture("synthetic-driver-owned");
+	struct spm_op_result res = { .size = sizeof(res) };
+	struct online_fixes x = { 0 };
+	struct spm_node *n0, *n2;
+	int writes = 0;
+
+	CHECK(ctx);
+	if (!ctx)
+		return;
+	spm_set_write_hook(ctx, no_write_hook, &writes);
+	CHECK(!spm_dax_get_first(ctx));
+	n0 = spm_node_get_by_id(ctx, 0);
+	n2 = spm_node_get_by_id(ctx, 2);
+	CHECK(n0 && n2 && spm_node_is_spm(n2));
+	CHECK(spm_node_get_owner(n0) == SPM_NODE_OWNER_NONE);
+	CHECK(!spm_node_get_driver(n0));
+	CHECK(spm_node_get_owner(n2) == SPM_NODE_OWNER_DRIVER);
+	CHECK(!strcmp(spm_node_owner_get_name(spm_node_get_owner(n2)),
+		      "driver"));
+	CHECK(spm_node_get_driver(n2) &&
+	      !strcmp(spm_node_get_driver(n2), "test_spm"));
+	CHECK(spm_node_check_ops(n0, &res) == 0 && res.err == 0 &&
+	      res.check == SPM_CHECK_NONE && !res.message[0]);
+	CHECK(spm_node_check_ops(n2, &res) == -EPERM && res.err == -EPERM);
+	CHECK(res.check == SPM_CHECK_DRIVER_OWNED);
+	CHECK(!strcmp(spm_check_get_name(res.check), "driver-owned"));
+	CHECK(!strcmp(res.message,
+		      "node2: memory owned by driver test_spm, not by a dax "
+		      "device; spmctl does not online or offline it"));
+	CHECK(!strcmp(spm_get_last_error(ctx), res.message));
+	CHECK(spm_node_check_ops(n2, NULL) == -EPERM);
+	CHECK(spm_node_check_ops(NULL, NULL) == -EINVAL);
+	/* isolated, owned by the driver, and no fix that onlines or
+	 * offlines anything */
+	CHECK(spm_diagnose(ctx, note_fixes, &x) == 0);
+	CHECK(x.problems == 0 && x.fixes == 0 && x.driver_finding);
+	CHECK(writes == 0);
+	spm_unref(ctx);
+
+	/* dax devices' SPM node: spmctl's to act on */
+	ctx = open_fixture("online-movable");
+	CHECK(ctx);
+	if (!ctx)
+		return;
+	n2 = spm_node_get_by_id(ctx, 2);
+	CHECK(spm_node_get_owner(n2) == SPM_NODE_OWNER_DAX);
+	CHECK(!spm_node_get_driver(n2));
+	CHECK(spm_node_check_ops(n2, &res) == 0 &&
+	      res.check == SPM_CHECK_NONE);
+	spm_unref(ctx);
+}
+
 int main(void)
 {
 	test_bitlist();
@@ -451,6 +534,7 @@ int main(void)
 	test_devdax();
 	test_io_errors();
 	test_sources();
+	test_driver_owned();
 	if (failures)
 		fprintf(stderr, "%d check(s) failed\n", failures);
 	return failures ? 1 : 0;

@@ -22,6 +22,37 @@ expect_in "$out" "node2: ok: SPM node: isolated (8 blocks online); open to the p
 run online-movable doctor
 expect_not_in "$out" "plain NUMA API" "no opt-in on an older kernel"
 
+# an SPM node of a driver: isolated, the driver's, and nothing to run
+run synthetic-driver-owned doctor
+expect_rc 0 "doctor synthetic-driver-owned"
+expect_in "$out" "node2: ok: SPM node: isolated (8 blocks online); owned by driver test_spm, not by a dax device: spmctl leaves it to the driver" "driver-owned node"
+expect_not_in "$out" "fix:" "no fix for a driver's memory"
+expect_not_in "$out" ": problem:" "no problem"
+# without root iomem hides the addresses: the driver cannot be named
+cp -a "$SPM_FIXTURES/synthetic-driver-owned" "$tmp/drv-user"
+sed -i 's/^\( *\)[0-9a-f]*-[0-9a-f]* :/\100000000-00000000 :/' "$tmp/drv-user/proc/iomem"
+run "$tmp/drv-user" doctor
+expect_rc 0 "doctor driver-owned as user"
+expect_in "$out" "node2: ok: SPM node: isolated (8 blocks online); owned by a driver that /proc/iomem does not name (it hides addresses without root), not by a dax device" "driver unknown"
+run "$tmp/drv-user" list -j
+expect_in "$out" '"owner": "driver",
+      "driver": "unknown",' "json driver unknown"
+run "$tmp/drv-user" list
+expect_in "$out" "node2  SPM owned by an unknown driver, no dax device" "text driver unknown"
+# ... while a kmem device's node stays the device's when its range is
+# hidden too (its target node stands in for the blocks)
+cp -a "$SPM_FIXTURES/online-movable" "$tmp/kmem-user"
+sed -i 's/^\( *\)[0-9a-f]*-[0-9a-f]* :/\100000000-00000000 :/' "$tmp/kmem-user/proc/iomem"
+rm "$tmp/kmem-user/sys/devices/platform/hmem.0/dax0.0/resource"
+run "$tmp/kmem-user" list -j
+expect_in "$out" '"owner": "dax"' "kmem node as user"
+expect_not_in "$out" '"owner": "driver"' "kmem node as user: not a driver's"
+# a dax device that vanished from sysfs: iomem still says kmem's
+cp -a "$SPM_FIXTURES/online-movable" "$tmp/kmem-gone"
+rm -r "$tmp/kmem-gone/sys/bus/dax/devices/dax0.0"
+run "$tmp/kmem-gone" list -j
+expect_in "$out" '"owner": "dax"' "kmem range without its device"
+
 run cxl-ram-region doctor
 expect_rc 0 "doctor cxl"
 expect_not_in "$out" "Soft Reserved" "a CXL region needs no Soft Reserved range"

@@ -17,8 +17,9 @@ check() {
 
 # synthetic-user-numa: user_numa on the device and the node (spm-abi.md
 # 7a); the captured fixtures are older kernels, where both are omitted.
+# synthetic-driver-owned: node 2 "owner": "driver", "driver": "test_spm".
 for f in hmem-kmem-offline devdax-idle online-movable mixed-zones \
-	cxl-ram-region no-series synthetic-user-numa; do
+	cxl-ram-region no-series synthetic-user-numa synthetic-driver-owned; do
 	check "$f" "$f" -j
 done
 check hmem-kmem-offline-blocks hmem-kmem-offline -j --blocks

@@ -75,4 +75,12 @@ expect_in "$out" "spm_node 0, spm_user_numa 0, state devdax" "user-numa off"
 run online-movable list
 expect_in "$out" "spm_user_numa absent" "older kernel"
 expect_not_in "$out" "user-numa" "older kernel: no node marked"
+# an SPM node of a driver (test_spm), no dax device: said on its line only
+run synthetic-driver-owned list
+expect_rc 0 "list synthetic-driver-owned"
+expect_in "$out" "  node2  SPM owned by driver test_spm, no dax device  no cpus  1.00 GiB total, 1016.00 MiB free" "driver-owned node"
+expect_in "$out" "dax devices:
+  none" "no dax device"
+run online-movable list
+expect_not_in "$out" "owned by" "a dax device's node"
 finish

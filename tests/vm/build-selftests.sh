@@ -1,7 +1,8 @@
 #!/bin/bash
 # Build the kernel-tree tests that the VM runs, against the flavour's own
 # exported UAPI headers:
-#   - the series' SPM kselftests (tools/testing/selftests/mm/spm_*.c),
+#   - the series' SPM kselftests (tools/testing/selftests/mm/spm_*.c, and
+#     test_spm.sh with spm-driver-tests for the driver API),
 #   - the regressions named by the kernel issue: mm `migration`,
 #     `ksm_tests` (ksm_numa category) and memory-hotplug/mem-on-off-test.sh,
 #   - run_vmtests.sh, to run the `spm` category the way mm developers do.
@@ -24,6 +25,8 @@ if [ "${flavour%%+*}" = patched ]; then
 		# Helper sources (spm_util.c and the like) have no main().
 		grep -q 'TEST_HARNESS_MAIN\|int main' "$f" && targets+=("$t")
 	done
+	# The driver API's tests (test_spm.sh runs them with the module).
+	[ -f "$mm/spm-driver-tests.c" ] && targets+=(spm-driver-tests)
 fi
 
 log "building selftests for $flavour: ${targets[*]}"
@@ -33,6 +36,7 @@ if ! make -C "$mm" OUTPUT="$st" KHDR_INCLUDES="-isystem $out/hdr/include" \
 	die "selftest build failed (log: $out/selftests.log)"
 fi
 cp "$mm/run_vmtests.sh" "$st/"
+[ -f "$mm/test_spm.sh" ] && cp "$mm/test_spm.sh" "$st/"
 cp "$src/tools/testing/selftests/memory-hotplug/mem-on-off-test.sh" "$st/"
 mkdir -p "$st/kselftest"
 cp "$src/tools/testing/selftests/kselftest/ktap_helpers.sh" "$st/kselftest/" \

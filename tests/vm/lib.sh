@@ -223,13 +223,16 @@ scenario_machine() {
 # none). scenario (c) is the only one without an SPM node.
 SCENARIOS="spm-boot spm-runtime no-spm vanilla regress spmctl \
 policy-isolate policy-devdax spm-kernel vanilla-kernel spm-numa \
-sd-isolate sd-devdax sd-noconf sd-badconf sd-autoonline sd-persist"
+sd-isolate sd-devdax sd-noconf sd-badconf sd-autoonline sd-persist \
+spm-driver"
 scenario_spec() {
 	case "$1" in
 	spm-boot) echo "patched yes 1200 dax_hmem.spm_node=1 memhp_default_state=online_movable" ;;
 	spm-runtime) echo "patched yes 1200 memhp_default_state=offline" ;;
 	# numactl/libnuma on an SPM node without and with spm_user_numa
 	spm-numa) echo "patched yes 1200 memhp_default_state=offline" ;;
+	# A driver (lib/test_spm.c) owns node 2: its range is reserved RAM.
+	spm-driver) echo "patched no 900 memmap=1G\$0x100000000 memhp_default_state=offline" ;;
 	# ZONE_NORMAL: the layout where kernel allocations could reach node 2.
 	spm-kernel) echo "patched yes 1200 dax_hmem.spm_node=1 memhp_default_state=online_kernel" ;;
 	vanilla-kernel) echo "vanilla yes 900 memhp_default_state=offline" ;;

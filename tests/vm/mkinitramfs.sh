@@ -83,6 +83,10 @@ for t in "$kdir"/selftests/*; do
 	*) add_bin "/tests/$(basename "$t")" "$t" ;;
 	esac
 done
+# The kernel's test modules (test_spm, the KUnit suite), for insmod.
+for m in "$kdir"/modules/*.ko; do
+	[ -f "$m" ] && add_file "/tests/modules/$(basename "$m")" "$m" 644
+done
 for t in "$kdir"/selftests/kselftest/*; do
 	[ -f "$t" ] && add_file "/tests/kselftest/$(basename "$t")" "$t" 644
 done

@@ -27,11 +27,13 @@ SKIP_OK = {"no-spm"}
 # Scenarios that push memory past capacity on purpose.
 OOM_OK = {"spm-boot", "spm-runtime", "no-spm", "vanilla", "spmctl",
           "spm-kernel", "spm-numa", "sd-isolate", "sd-autoonline",
-          "demo-patched", "demo-vanilla"}
+          "demo-patched", "demo-vanilla", "spm-driver"}
 # Blocks each scenario must produce (prefix match with a trailing '*').
 REQUIRED = {
     "spm-boot": ["kunit:spm_node", "probe:leak-patched", "kselftest:spm_*"],
     "spm-runtime": ["run_vmtests:spm"],
+    "spm-driver": ["kunit:spm_node", "probe:kernel-driver",
+                   "probe:leak-driver", "kselftest:test_spm.sh"],
     "spm-kernel": ["kunit:spm_node", "probe:kernel-patched",
                    "probe:leak-kernelzone", "kselftest:spm_*"],
     "vanilla-kernel": ["probe:kernel-vanilla"],
