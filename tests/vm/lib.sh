@@ -224,7 +224,7 @@ scenario_machine() {
 SCENARIOS="spm-boot spm-runtime no-spm vanilla regress spmctl \
 policy-isolate policy-devdax spm-kernel vanilla-kernel spm-numa \
 sd-isolate sd-devdax sd-noconf sd-badconf sd-autoonline sd-persist \
-spm-driver"
+spm-driver cxl"
 scenario_spec() {
 	case "$1" in
 	spm-boot) echo "patched yes 1200 dax_hmem.spm_node=1 memhp_default_state=online_movable" ;;

@@ -34,7 +34,8 @@ cxl_root_decoder() {
 cxl_free_endpoint_decoder() {
 	for d in $C/endpoint*/decoder*; do
 		[ -f $d/dpa_size ] || continue
-		[ "$(cat $d/dpa_size)" = 0x0 ] && { basename $d; return 0; }
+		# dpa_size reads %pa: 0x0000000000000000 when free
+		[ "$(($(cat $d/dpa_size)))" = 0 ] && { basename $d; return 0; }
 	done
 	return 1
 }
