@@ -205,6 +205,9 @@ static struct json_object *kernel_json(struct spm_ctx *ctx,
 	v = spm_get_cmdline_hmem_spm_node(ctx);
 	if (v >= 0)
 		spmctl_jadd(k, "dax_hmem_spm_node", json_object_new_boolean(v));
+	v = spm_get_cxl_spm_node(ctx);
+	if (v >= 0)
+		spmctl_jadd(k, "cxl_core_spm_node", json_object_new_boolean(v));
 	s = spm_get_auto_online_source(ctx);
 	if (s)
 		spmctl_jadd(k, "auto_online_source", json_object_new_string(s));

@@ -164,6 +164,10 @@ check "cxl: list -j gives $D spm_node true, target node 2" \
 	sh -c "grep -q '\"spm_node\": *true' /tmp/cxl-list.json && grep -q '\"target_node\": *2' /tmp/cxl-list.json"
 show "spmctl doctor" spmctl doctor
 check "cxl: doctor is satisfied with the isolated CXL node" spmctl doctor
+check "cxl: list -j reports cxl_core_spm_node true" \
+	grep -q '"cxl_core_spm_node": *true' /tmp/cxl-list.json
+check "cxl: doctor sees no auto-online race (cxl_core.spm_node=1)" \
+	sh -c '! spmctl doctor | grep -q "comes up as SysRAM"'
 # The real tree, for a fixture (lines "#G <base64 of the .tar.gz>").
 if spmctl gather /tmp/cxl-gather.tar >/tmp/gather.out 2>&1; then
 	gzip -c /tmp/cxl-gather.tar | base64 | sed 's/^/#G /' >&3
