@@ -205,6 +205,9 @@ static struct json_object *kernel_json(struct spm_ctx *ctx,
 	v = spm_get_cmdline_hmem_spm_node(ctx);
 	if (v >= 0)
 		spmctl_jadd(k, "dax_hmem_spm_node", json_object_new_boolean(v));
+	v = spm_get_cxl_spm_node(ctx);
+	if (v >= 0)
+		spmctl_jadd(k, "cxl_core_spm_node", json_object_new_boolean(v));
 	s = spm_get_auto_online_source(ctx);
 	if (s)
 		spmctl_jadd(k, "auto_online_source", json_object_new_string(s));
@@ -313,6 +316,11 @@ static struct json_object *cxl_json(struct spm_ctx *ctx,
 				     json_object_new_string(
 					     spm_cxl_region_get_memdev(reg,
 								       i)));
+			if (spm_cxl_region_get_decoder(reg, i))
+				spmctl_jadd(md, "decoder",
+				     json_object_new_string(
+					     spm_cxl_region_get_decoder(reg,
+									i)));
 			serial = spm_cxl_region_get_memdev_serial(reg, i);
 			if (serial != UINT64_MAX)
 				spmctl_jadd(md, "serial",
@@ -575,12 +583,16 @@ static void text_ranges(struct spm_ctx *ctx)
 				uint64_t serial =
 					spm_cxl_region_get_memdev_serial(reg,
 									 i);
+				const char *dec =
+					spm_cxl_region_get_decoder(reg, i);
 
 				printf("%s%s", i ? ", " : "  memdevs ",
 				       m ? m : "?");
 				if (serial != UINT64_MAX)
 					printf(" (serial %#" PRIx64 ")",
 					       serial);
+				if (dec)
+					printf(" via %s", dec);
 			}
 			putchar('\n');
 		}

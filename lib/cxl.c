@@ -30,9 +30,12 @@ void spm_cxl_region_free(void *p)
 
 	if (!r)
 		return;
-	for (i = 0; i < r->num_memdevs; i++)
+	for (i = 0; i < r->num_memdevs; i++) {
 		free(r->memdevs[i]);
+		free(r->decoders[i]);
+	}
 	free(r->memdevs);
+	free(r->decoders);
 	free(r->serials);
 	free(r);
 }
@@ -41,11 +44,15 @@ static void clear_targets(struct spm_cxl_region *r)
 {
 	int i;
 
-	for (i = 0; i < r->num_memdevs; i++)
+	for (i = 0; i < r->num_memdevs; i++) {
 		free(r->memdevs[i]);
+		free(r->decoders[i]);
+	}
 	free(r->memdevs);
+	free(r->decoders);
 	free(r->serials);
 	r->memdevs = NULL;
+	r->decoders = NULL;
 	r->serials = NULL;
 	r->num_memdevs = 0;
 }
@@ -71,10 +78,12 @@ static int read_target(struct spm_ctx *ctx, struct spm_cxl_region *r, int k)
 
 	r->serials[i] = UINT64_MAX;
 	r->memdevs[i] = NULL;
+	r->decoders[i] = NULL;
 	if (spm_try_read_str(ctx, decoder, sizeof(decoder),
 			     CXL_DEVICES "/%s/target%d", r->devname, k) <= 0)
 		return -ENOENT;
 	r->num_memdevs++;
+	r->decoders[i] = strdup(decoder);
 	if (spm_realpath_rel(ctx, real, sizeof(real), CXL_DEVICES "/%s",
 			     decoder) <= 0)
 		goto none;
@@ -151,8 +160,9 @@ static int read_region(struct spm_ctx *ctx, struct spm_cxl_region *r)
 	clear_targets(r);
 	if (ways) {
 		r->memdevs = calloc((size_t)ways, sizeof(*r->memdevs));
+		r->decoders = calloc((size_t)ways, sizeof(*r->decoders));
 		r->serials = calloc((size_t)ways, sizeof(*r->serials));
-		if (!r->memdevs || !r->serials)
+		if (!r->memdevs || !r->decoders || !r->serials)
 			return -ENOMEM;
 	}
 	for (k = 0; k < ways; k++)
@@ -292,4 +302,11 @@ const char *spm_cxl_region_get_memdev(struct spm_cxl_region *r, int i)
 	if (!r || i < 0 || i >= r->num_memdevs)
 		return NULL;
 	return r->memdevs[i];
+}
+
+const char *spm_cxl_region_get_decoder(struct spm_cxl_region *r, int i)
+{
+	if (!r || i < 0 || i >= r->num_memdevs)
+		return NULL;
+	return r->decoders[i];
 }

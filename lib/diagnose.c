@@ -126,6 +126,10 @@ static bool auto_online_race(struct spm_ctx *ctx, char *why, size_t len)
 
 	if (spm_get_cmdline_hmem_spm_node(ctx) == 1)
 		return false;
+	/* Only CXL RAM regions, and cxl_core makes them SPM from the start. */
+	if (spm_get_cxl_spm_node(ctx) == 1 && spm_cxl_region_get_first(ctx) &&
+	    !spm_hmem_get_first(ctx) && !spm_range_get_first(ctx))
+		return false;
 	if (starts_online(memhp))
 		snprintf(why, len, "memhp_default_state=%s", memhp);
 	else if (starts_online(aob))

@@ -290,6 +290,8 @@ int spm_gather(struct spm_ctx *ctx, const char *dest)
 	if (rc == 0)
 		rc = copy_dir(&g, "sys/module/dax_hmem/parameters", 0, NULL);
 	if (rc == 0)
+		rc = copy_dir(&g, "sys/module/cxl_core/parameters", 0, NULL);
+	if (rc == 0)
 		rc = copy_any(&g, "sys/bus/dax/drivers_autoprobe");
 	if (rc == 0)
 		rc = copy_dir(&g, "sys/bus/dax/drivers", 1, NULL);

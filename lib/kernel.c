@@ -45,6 +45,7 @@ static void cmdline_param(struct spm_disc *d, const char *tok, size_t len)
 {
 	static const char memhp[] = "memhp_default_state=";
 	static const char hmem[] = "dax_hmem.spm_node=";
+	static const char cxl[] = "cxl_core.spm_node=";
 	char val[32];
 	size_t vlen;
 
@@ -64,6 +65,14 @@ static void cmdline_param(struct spm_disc *d, const char *tok, size_t len)
 		memcpy(val, tok + sizeof(hmem) - 1, vlen);
 		val[vlen] = '\0';
 		d->hmem_spm_node = spm_parse_kbool(val);
+	} else if (len > sizeof(cxl) - 1 &&
+		   !strncmp(tok, cxl, sizeof(cxl) - 1)) {
+		vlen = len - (sizeof(cxl) - 1);
+		if (vlen >= sizeof(val))
+			vlen = sizeof(val) - 1;
+		memcpy(val, tok + sizeof(cxl) - 1, vlen);
+		val[vlen] = '\0';
+		d->cxl_spm_node = spm_parse_kbool(val);
 	}
 }
 
@@ -129,6 +138,7 @@ int spm_scan_kernel(struct spm_ctx *ctx)
 	d->have_memhp_state = false;
 	d->memhp_state[0] = '\0';
 	d->hmem_spm_node = -1;
+	d->cxl_spm_node = -1;
 	rc = spm_read_file(ctx, &cmdline, "proc/cmdline");
 	if (rc >= 0) {
 		parse_cmdline(d, cmdline);
@@ -137,6 +147,12 @@ int spm_scan_kernel(struct spm_ctx *ctx)
 		/* Not fatal: the policy is then reported as unknown. */
 		spm_clear_error(ctx);
 	}
+	/* The live value (kernel patch 0101) wins over the command line. */
+	if (spm_try_read_str(ctx, buf, sizeof(buf),
+			     "sys/module/cxl_core/parameters/spm_node") >= 0)
+		d->cxl_spm_node = spm_parse_kbool(buf);
+	else
+		spm_clear_error(ctx);
 	d->kernel_done = true;
 	return 0;
 }
@@ -201,6 +217,13 @@ int spm_get_cmdline_hmem_spm_node(struct spm_ctx *ctx)
 	if (!ctx || spm_scan_kernel(ctx) < 0)
 		return -1;
 	return ctx->disc.hmem_spm_node;
+}
+
+int spm_get_cxl_spm_node(struct spm_ctx *ctx)
+{
+	if (!ctx || spm_scan_kernel(ctx) < 0)
+		return -1;
+	return ctx->disc.cxl_spm_node;
 }
 
 const char *spm_get_online_policy(struct spm_ctx *ctx)

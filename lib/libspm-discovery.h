@@ -96,6 +96,7 @@ struct spm_cxl_region {
 	uint64_t start, size;
 	int num_memdevs;
 	char **memdevs;
+	char **decoders; /* target endpoint decoders, as memdevs */
 	uint64_t *serials;
 	bool present;
 	size_t idx;
@@ -170,6 +171,7 @@ struct spm_disc {
 	bool has_spm, has_dax_spm;
 	bool has_user_numa; /* has_spm_user_numa exists */
 	int hmem_spm_node;
+	int cxl_spm_node; /* cxl_core.spm_node: 1, 0, -1 unknown */
 	uint64_t block_size;
 	char auto_online[32];
 	char memhp_state[32];

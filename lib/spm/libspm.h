@@ -92,6 +92,10 @@ const char *spm_get_auto_online_blocks(struct spm_ctx *ctx);
 const char *spm_get_cmdline_memhp_default_state(struct spm_ctx *ctx);
 /* dax_hmem.spm_node= from /proc/cmdline: 1, 0, or -1 if absent. */
 int spm_get_cmdline_hmem_spm_node(struct spm_ctx *ctx);
+/* cxl_core.spm_node, the spm_node new CXL RAM regions start with: from
+ * /sys/module/cxl_core/parameters/spm_node, else the command line; 1, 0,
+ * or -1 if unknown (no cxl_core, or a kernel without it). */
+int spm_get_cxl_spm_node(struct spm_ctx *ctx);
 /* memory_hotplug online_policy ("contig-zones", "auto-movable") or NULL. */
 const char *spm_get_online_policy(struct spm_ctx *ctx);
 /* block_size_bytes; 0 when unknown. */
@@ -155,6 +159,8 @@ int spm_cxl_region_get_num_memdevs(struct spm_cxl_region *r);
 /* Serial of the i-th target memdev, UINT64_MAX when unreadable. */
 uint64_t spm_cxl_region_get_memdev_serial(struct spm_cxl_region *r, int i);
 const char *spm_cxl_region_get_memdev(struct spm_cxl_region *r, int i);
+/* The i-th target: its endpoint decoder (decoder2.0), NULL if unreadable. */
+const char *spm_cxl_region_get_decoder(struct spm_cxl_region *r, int i);
 
 /* ------------------------------------------------------------------ */
 /* dax devices (/sys/bus/dax/devices/daxX.Y)                            */

@@ -31,7 +31,7 @@ expect_in "$out" "node2  SPM  no cpus  1.00 GiB total" "SPM node"
 expect_in "$out" "blocks: 8 (8 online: 8 Movable; 0 offline)" "movable"
 
 run cxl-ram-region list --ranges
-expect_in "$out" "region0  0x2000000000  1.00 GiB  dax_region0  memdevs mem0 (serial 0x5a1e0001), mem1 (serial 0x5a1e0002)" \
+expect_in "$out" "region0  0x2000000000  1.00 GiB  dax_region0  memdevs mem0 (serial 0x5a1e0001) via decoder3.0, mem1 (serial 0x5a1e0002) via decoder4.0" \
 	"cxl region"
 
 run no-series list

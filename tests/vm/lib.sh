@@ -33,6 +33,11 @@ is_sd_scenario() {
 ensure_packages() {
 	local missing=() p
 	for p in "$@"; do
+		# QEMU comes from bookworm-backports (volatile CXL memory).
+		if [ "$p" = qemu-system-x86 ]; then
+			ensure_qemu_backports
+			continue
+		fi
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 			grep -q 'install ok installed' || missing+=("$p")
 	done
@@ -44,6 +49,108 @@ ensure_packages() {
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		--no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The QEMU the scenarios need: 10.x from bookworm-backports, whose
+# cxl-type3 takes a volatile-memdev (bookworm's 7.2 cannot emulate volatile
+# CXL memory, the cxl scenario's device). The package replaces the stock
+# qemu-system-x86 (same name). The backports source is derived from this
+# machine's own apt configuration: the URI, components and key of the
+# entry that serves suite "bookworm", reused for "bookworm-backports"; no
+# mirror is named here.
+QEMU_MIN_VERSION=1:10
+BACKPORTS_LIST=${APT_ETC:-/etc/apt}/sources.list.d/spmctl-bookworm-backports.sources
+
+qemu_is_backports() {
+	local v
+	v=$(dpkg-query -W -f='${Status} ${Version}' qemu-system-x86 2>/dev/null) ||
+		return 1
+	case "$v" in "install ok installed "*) ;; *) return 1 ;; esac
+	dpkg --compare-versions "${v##* }" ge "$QEMU_MIN_VERSION"
+}
+
+# Print "URI|components|signed-by" of the first apt entry for suite
+# bookworm (deb822 .sources first, then one-line .list files); nothing if
+# there is none.
+debian_bookworm_source() {
+	local f files=()
+	for f in "${APT_ETC:-/etc/apt}"/sources.list.d/*.sources; do
+		[ -f "$f" ] && files+=("$f")
+	done
+	if [ ${#files[@]} -gt 0 ]; then
+		awk 'BEGIN { RS = ""; FS = "\n" }
+		{
+			uri = ""; suites = ""; comps = ""; key = ""; types = ""; en = "yes"
+			for (i = 1; i <= NF; i++) {
+				l = $i
+				if (l ~ /^[ \t]*#/) continue
+				if (l ~ /^Types:/) { sub(/^Types:[ \t]*/, "", l); types = l }
+				else if (l ~ /^URIs:/) { sub(/^URIs:[ \t]*/, "", l); split(l, a, /[ \t]+/); uri = a[1] }
+				else if (l ~ /^Suites:/) { sub(/^Suites:[ \t]*/, "", l); suites = " " l " " }
+				else if (l ~ /^Components:/) { sub(/^Components:[ \t]*/, "", l); comps = l }
+				else if (l ~ /^Signed-By:/) { sub(/^Signed-By:[ \t]*/, "", l); key = l }
+				else if (l ~ /^Enabled:/) { sub(/^Enabled:[ \t]*/, "", l); en = l }
+			}
+			if (en == "no" || (" " types " ") !~ / deb /) next
+			if (uri != "" && suites ~ /[ \t]bookworm[ \t]/) {
+				print uri "|" comps "|" key; exit
+			}
+		}' "${files[@]}" | head -1 | grep . && return 0
+	fi
+	files=()
+	for f in "${APT_ETC:-/etc/apt}"/sources.list "${APT_ETC:-/etc/apt}"/sources.list.d/*.list; do
+		[ -f "$f" ] && files+=("$f")
+	done
+	[ ${#files[@]} -gt 0 ] || return 0
+	# deb [options] URI bookworm component...
+	awk '$1 == "deb" {
+		i = 2; key = ""
+		if ($2 ~ /^\[/) {
+			opts = ""
+			for (; i <= NF; i++) { opts = opts " " $i; if ($i ~ /\]$/) { i++; break } }
+			if (match(opts, /signed-by=[^] \t]+/))
+				key = substr(opts, RSTART + 10, RLENGTH - 10)
+		}
+		if ($(i + 1) != "bookworm") next
+		comps = ""
+		for (j = i + 2; j <= NF; j++) comps = comps (comps == "" ? "" : " ") $j
+		print $i "|" comps "|" key; exit
+	}' "${files[@]}" | head -1
+}
+
+# Install qemu-system-x86 from bookworm-backports unless it is there
+# already. Idempotent and quiet; writes one deb822 file.
+ensure_qemu_backports() {
+	local src uri comps key
+	qemu_is_backports && return 0
+	[ "$(id -u)" = 0 ] ||
+		die "qemu-system-x86 >= $QEMU_MIN_VERSION (bookworm-backports) is needed; run as root or install it"
+	if ! grep -rqs -E '^[^#]*bookworm-backports' \
+		"${APT_ETC:-/etc/apt}"/sources.list \
+		"${APT_ETC:-/etc/apt}"/sources.list.d/; then
+		src=$(debian_bookworm_source)
+		[ -n "$src" ] ||
+			die "no apt source for Debian bookworm in /etc/apt/sources.list or /etc/apt/sources.list.d/*.{list,sources}: cannot derive bookworm-backports for qemu-system-x86 >= $QEMU_MIN_VERSION; add a bookworm-backports source by hand"
+		IFS='|' read -r uri comps key <<<"$src"
+		[ -n "$comps" ] || comps=main
+		log "adding bookworm-backports ($uri, $comps) for QEMU"
+		{
+			echo "# Added by spmctl tests/vm/lib.sh for qemu-system-x86 (CXL)"
+			echo "Types: deb"
+			echo "URIs: $uri"
+			echo "Suites: bookworm-backports"
+			echo "Components: $comps"
+			[ -z "$key" ] || echo "Signed-By: $key"
+		} >"$BACKPORTS_LIST"
+	fi
+	log "installing qemu-system-x86 from bookworm-backports"
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t bookworm-backports \
+		--no-install-recommends qemu-system-x86 >/dev/null ||
+		die "apt-get install -t bookworm-backports qemu-system-x86 failed"
+	qemu_is_backports ||
+		die "qemu-system-x86 is still older than $QEMU_MIN_VERSION after the install"
+	log "$(qemu-system-x86_64 --version | head -1)"
 }
 
 kernel_pkg_version() {
@@ -103,12 +210,21 @@ scenario_cores() {
 	esac
 }
 
+# The QEMU machine of a scenario: "default" (the contract's test topology,
+# run-scenario.sh) or "cxl" (two CPU nodes plus a CXL type3 memdev).
+scenario_machine() {
+	case "$1" in
+	cxl) echo cxl ;;
+	*) echo default ;;
+	esac
+}
+
 # Scenarios: name -> "flavour memmap timeout-seconds extra-cmdline" ("-" for
 # none). scenario (c) is the only one without an SPM node.
 SCENARIOS="spm-boot spm-runtime no-spm vanilla regress spmctl \
 policy-isolate policy-devdax spm-kernel vanilla-kernel spm-numa \
 sd-isolate sd-devdax sd-noconf sd-badconf sd-autoonline sd-persist \
-spm-driver"
+spm-driver cxl"
 scenario_spec() {
 	case "$1" in
 	spm-boot) echo "patched yes 1200 dax_hmem.spm_node=1 memhp_default_state=online_movable" ;;
@@ -140,6 +256,11 @@ scenario_spec() {
 	# A second Soft Reserved range in node 1, lower in the address map:
 	# node 2's range comes up as dax1.0 instead of dax0.0.
 	sd-persist) echo "patched yes 600 memhp_default_state=online_movable memmap=256M%0x60000000-1+0xefffffff" ;;
+	# Volatile CXL memory (QEMU cxl-type3, scenario_machine cxl): node 2
+	# is the CXL window's node, no Soft Reserved range. The default makes
+	# every RAM region SPM; the kernel onlines it (hostile, as distributions
+	# do) before userspace could act.
+	cxl) echo "patched no 1200 cxl_core.spm_node=1 memhp_default_state=online_movable" ;;
 	demo-patched) echo "patched yes 900 memhp_default_state=offline" ;;
 	demo-vanilla) echo "vanilla yes 900 memhp_default_state=offline" ;;
 	*) die "unknown scenario $1" ;;

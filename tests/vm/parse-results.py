@@ -27,7 +27,7 @@ SKIP_OK = {"no-spm"}
 # Scenarios that push memory past capacity on purpose.
 OOM_OK = {"spm-boot", "spm-runtime", "no-spm", "vanilla", "spmctl",
           "spm-kernel", "spm-numa", "sd-isolate", "sd-autoonline",
-          "demo-patched", "demo-vanilla", "spm-driver"}
+          "demo-patched", "demo-vanilla", "spm-driver", "cxl"}
 # Blocks each scenario must produce (prefix match with a trailing '*').
 REQUIRED = {
     "spm-boot": ["kunit:spm_node", "probe:leak-patched", "kselftest:spm_*"],
@@ -43,6 +43,7 @@ REQUIRED = {
                 "kselftest:ksm_numa-nomerge", "selftest:mem-on-off-test"],
     "spmctl": [],
     "sd-isolate": ["probe:leak-sd"],
+    "cxl": ["probe:leak-cxl-boot"],
 }
 
 BAD_CONSOLE = re.compile(
@@ -241,6 +242,11 @@ def main():
             qrc = "missing"
         t.add(scen, "scenario finished", "pass" if done and qrc == "0" else
               "fail", f"reached end: {done}, qemu rc: {qrc}")
+        try:
+            qv = open(os.path.join(sdir, "qemu-version")).read().strip()
+            metrics.setdefault("qemu_version", {})[scen] = qv
+        except OSError:
+            pass
         bad = console_problems(scen, os.path.join(sdir, "console.log"))
         t.add(scen, "console clean", "fail" if bad else "pass",
               "; ".join(bad[:5]))
@@ -262,6 +268,8 @@ def main():
             v = metrics.get("vanilla_" + p, "-")
             s = metrics.get("patched_" + p, "-")
             print(f"  {p[:-4]:<24} {v!s:>14} {s!s:>13}")
+    for qv in sorted(set(metrics.get("qemu_version", {}).values())):
+        print("QEMU: " + qv)
     for f in t.failures:
         print("FAIL " + f)
     print(f"{t.passed} passed, {t.failed} failed, {t.skipped} skipped")

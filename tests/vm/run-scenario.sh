@@ -50,18 +50,48 @@ else
 	results_sink=cat
 fi
 
+# The machine. default: nodes 0 and 1 with a CPU and 1 GiB each, node 2
+# memory-only with 1 GiB at 4 GiB. cxl (docs/measurements.md, CXL): nodes 0
+# and 1 as above, and a CXL 2.0 topology: a pxb-cxl host bridge, one root
+# port, one cxl-type3 memdev with 1 GiB of volatile memory (serial 0x1234,
+# what spm.conf's match-cxl-serial names) and a 4 GiB fixed memory window;
+# the window's proximity domain becomes node 2. CXL needs:
+#  - the SRAT that -numa gives (without it the CXL memory joins node 0, and
+#    QEMU 10.0.2 then crashes in its TCG XSAVE helper);
+#  - no CPUID hypervisor bit: Linux refuses to commit a region when it
+#    cannot trust WBINVD (cxl_region_invalidate_memregion), which it only
+#    does on bare metal, and TCG executes WBINVD as a no-op anyway;
+#  - QEMU >= 10 (volatile-memdev; lib.sh installs it from backports).
+machine=(-machine q35 -cpu max -m 3G)
+nodes=(-object memory-backend-ram,id=m0,size=1G
+	-object memory-backend-ram,id=m1,size=1G
+	-object memory-backend-ram,id=m2,size=1G
+	-numa node,nodeid=0,memdev=m0
+	-numa node,nodeid=1,memdev=m1
+	-numa node,nodeid=2,memdev=m2)
+if [ "$(scenario_machine "$name")" = cxl ]; then
+	machine=(-machine q35,cxl=on -cpu max,hypervisor=off -m 2G)
+	nodes=(-object memory-backend-ram,id=m0,size=1G
+		-object memory-backend-ram,id=m1,size=1G
+		-numa node,nodeid=0,memdev=m0
+		-numa node,nodeid=1,memdev=m1
+		-object memory-backend-ram,id=cxl-vmem0,share=on,size=1G
+		-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
+		-device cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2
+		-device cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem0,id=cxl-vmem0-dev,sn=0x1234
+		-M cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G)
+fi
+# The QEMU that ran, in the scenario's output.
+qemu-system-x86_64 --version | head -1 >"$outdir/qemu-version"
+log "scenario $name: $(cat "$outdir/qemu-version"), machine $(scenario_machine "$name")"
+
 start=$SECONDS
 rc=0
 timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
-	-machine q35 -cpu max -m 3G \
+	"${machine[@]}" \
 	-smp $((2 * cores)),sockets=2,cores=$cores,threads=1 \
 	"${icount[@]}" \
-	-object memory-backend-ram,id=m0,size=1G \
-	-object memory-backend-ram,id=m1,size=1G \
-	-object memory-backend-ram,id=m2,size=1G \
-	-numa node,nodeid=0,memdev=m0 \
-	-numa node,nodeid=1,memdev=m1 \
-	-numa node,nodeid=2,memdev=m2 \
+	"${nodes[@]}" \
 	-numa cpu,node-id=0,socket-id=0 -numa cpu,node-id=1,socket-id=1 \
 	-kernel "$WORK/$flavour/bzImage" -initrd "$initrd" \
 	"${rootfs[@]}" \
