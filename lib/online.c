@@ -265,8 +265,14 @@ static struct blk *find_blk(struct op *op, unsigned long id)
 
 /* ---- primitive actions: report, write (unless dry), update the model ---- */
 
-/* Write a block's state. Returns 0 or -errno; no journal, no message. */
-static int write_state(struct op *op, struct blk *b, const char *val)
+/*
+ * Write a block's state. Returns 0 or -errno; no journal, no message.
+ * After a successful write the block is read back, unless reread is false:
+ * then the model is set to what was written, for a caller that reads every
+ * block again afterwards (online_act's verification).
+ */
+static int write_state_ex(struct op *op, struct blk *b, const char *val,
+			  bool reread)
 {
 	int rc = 0;
 
@@ -278,7 +284,7 @@ static int write_state(struct op *op, struct blk *b, const char *val)
 		read_block(op->ctx, b);
 		return rc;
 	}
-	if (op->dry) {
+	if (op->dry || !reread) {
 		b->state = strcmp(val, "offline") ? SPM_BLOCK_ONLINE :
 						    SPM_BLOCK_OFFLINE;
 		if (!strcmp(val, "online_movable"))
@@ -289,6 +295,11 @@ static int write_state(struct op *op, struct blk *b, const char *val)
 		read_block(op->ctx, b);
 	}
 	return 0;
+}
+
+static int write_state(struct op *op, struct blk *b, const char *val)
+{
+	return write_state_ex(op, b, val, true);
 }
 
 /* Why offlining failed, in words a user can act on. */
@@ -404,7 +415,8 @@ static int do_online_block(struct op *op, struct blk *b, bool expect_offline)
 	}
 
 	step(op, "online memory%lu as %s", b->id, val);
-	rc = write_state(op, b, val);
+	/* not read back here: online_act reads every block afterwards */
+	rc = write_state_ex(op, b, val, false);
 	if (rc < 0) {
 		/* the write fails with EINVAL when the block is already
 		 * online: somebody raced us (as daxctl treats it) */
