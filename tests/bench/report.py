@@ -664,8 +664,8 @@ def write_large_md(w, ol):
     if debug:
         w(f"- this kernel has {', '.join(debug)} (the test kernel, not the "
           "benchmark kernels above): its absolute times are not comparable "
-          "with the 1 GiB table, the comparison of the two tools in one "
-          "boot is")
+          "with the 1 GiB table; the two tools, in the same boot, are "
+          "comparable with each other")
     w("")
     w("| start | tool | rounds | median CPU s | CPU min-max (s) | CPU "
       "spread | median elapsed s | elapsed min-max (s) | elapsed spread | "

@@ -30,6 +30,8 @@ RAW=$WORK/bench/raw-online-large
 t_start=$SECONDS
 
 [ -f "$WORK/$FL/.done" ] || die "no finished $FL kernel build in $WORK/$FL"
+# The tree spmctl is built from, taken now: it may change during the boot.
+commit="$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$TOP" diff --quiet HEAD -- . ':!tests/bench/results.json' ':!tests/bench/report.md' ':!tests/bench/cost-vs-blocks.png' 2>/dev/null || echo ' (+ local changes)')"
 ensure_packages $VM_PACKAGES strace kmod
 "$VM_DIR/build-userspace.sh"
 "$BENCH_DIR/mkinitramfs-bench.sh" "$FL"
@@ -51,7 +53,7 @@ grep -q '^# SPM-VM DONE' "$dir/results.log" 2>/dev/null ||
 	echo "host $(uname -m) $(nproc) cpus, $(qemu-system-x86_64 --version | head -1)"
 	echo "kernel linux-source-6.12 $(kernel_pkg_version)"
 	echo "patched $(readlink -f "$WORK/$FL")"
-	echo "commit $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$TOP" diff --quiet HEAD -- . ':!tests/bench/results.json' ':!tests/bench/report.md' ':!tests/bench/cost-vs-blocks.png' 2>/dev/null || echo ' (+ local changes)')"
+	echo "commit $commit"
 	echo "icount $ICOUNT"
 	echo "seconds $((SECONDS - t_start))"
 } >"$dir/meta.txt"
