@@ -129,6 +129,116 @@ def spread(vals):
     }
 
 
+def online_figures(b):
+    """bench-online's figures in one boot: per timed command the rounds and
+    their median, elapsed and CPU; the strace counts."""
+    onl = {}
+    if not b:
+        return onl
+    m = b["metrics"]
+    for tool in ONLINE_TOOLS:
+        vals = [num(v) for k, v in sorted(m.items())
+                if re.fullmatch(f"online_{tool}_s_\\d+", k)]
+        sp = spread(vals)
+        onl[f"{tool}_s"] = sp["median"] if sp else None
+        onl[f"{tool}_rounds"] = sp["values"] if sp else []
+        cpu = spread([num(v) for k, v in sorted(m.items())
+                      if re.fullmatch(f"online_{tool}_cpu_s_\\d+", k)])
+        onl[f"{tool}_cpu_s"] = cpu["median"] if cpu else None
+        onl[f"{tool}_cpu_rounds"] = cpu["values"] if cpu else []
+    ops = {}
+    for tool in ONLINE_TOOLS:
+        d = {k: num(m.get(f"ops_{tool}_{k}"))
+             for k in ("syscalls", "sysfs_ops", "sysfs_opens",
+                       "sysfs_writes")}
+        if any(v is not None for v in d.values()):
+            ops[tool] = d
+    onl["ops"] = ops
+    onl["slowest"] = b["slowest"]
+    onl["strace"] = bool(ops)
+    onl["boot_ok"] = b["done"]
+    onl["fails"] = b["fails"]
+    return onl
+
+
+def online_large(b, d, run_meta):
+    """The large-device boot of bench-online (node 2 SPM_NODE2_GIB GiB):
+    the figures of online_figures() with their spread, the device, the
+    kernel and, when the boot was made on its own (run-online-large.sh),
+    that run's meta.txt."""
+    onl = online_figures(b)
+    m = b["metrics"]
+    meta = dict(run_meta)
+    for line in read(os.path.join(d, "meta.txt")).splitlines():
+        k, _, v = line.partition(" ")
+        meta[k] = v
+    onl["meta"] = meta
+    onl["dax_bytes"] = num(m.get("bench_dax_bytes"))
+    onl["block_bytes"] = num(m.get("bench_block_bytes"))
+    onl["dax_blocks"] = num(m.get("bench_dax_blocks"))
+    onl["rounds"] = num(m.get("bench_rounds"))
+    onl["cmdline"] = read(os.path.join(d, "cmdline")).strip()
+    onl["boot"] = b["dir"]
+    onl["kernel_options"] = kernel_options(meta)
+    for tool in ONLINE_TOOLS:
+        for kind in ("", "cpu_"):
+            sp = spread(onl[f"{tool}_{kind}rounds"])
+            onl[f"{tool}_{kind}spread"] = (
+                {k: sp[k] for k in ("n", "min", "max", "q1", "q3",
+                                    "range_pct")} if sp else None)
+    return onl
+
+
+def online_goal(onl, what_device):
+    """Is spmctl online no slower than daxctl? Returns (met, detail)."""
+    pairs = (("daxctl", "spmctl", "online-memory"),
+             ("daxctl_reconfigure", "spmctl_from_devdax",
+              "from device_dax (reconfigure-device -m system-ram)"))
+    # Judged on the median CPU time of each tool (what it ran, in user
+    # space and in its system calls): the elapsed time also holds the
+    # kernel's waits in the same sysfs writes (device_dax unbind waits on
+    # the timer tick, see the slowest calls below), which vary by tens of
+    # milliseconds from round to round for either tool. Elapsed medians
+    # are given too.
+    met, detail = None, []
+    if what_device:
+        detail.append(what_device)
+    for dt, st, what in pairs:
+        dc, sc = onl.get(f"{dt}_cpu_s"), onl.get(f"{st}_cpu_s")
+        dm, sm = onl.get(f"{dt}_s"), onl.get(f"{st}_s")
+        if dc is None or sc is None:
+            met = False if met is False else None
+            detail.append(f"{what}: no data")
+            continue
+        met = (sc <= dc) if met is None else (met and sc <= dc)
+        detail.append(f"{what}: CPU spmctl {fmt(sc, 4)} s vs daxctl "
+                      f"{fmt(dc, 4)} s ({fmt_pct(delta_pct(dc, sc))}), "
+                      f"elapsed {fmt(sm, 4)} s vs {fmt(dm, 4)} s "
+                      f"({fmt_pct(delta_pct(dm, sm))})")
+    rs = onl.get("spmctl_from_ram_s")
+    detail.append(f"spmctl only, from plain RAM (remove and re-add): "
+                  f"{fmt(rs, 3)} s")
+    return met, "; ".join(detail)
+
+
+LARGE_GOAL = ("spmctl online no slower than daxctl on a device of at least "
+              "16 GiB (same device, same start, same result)")
+
+
+def large_goal(ol):
+    """The goal row of the large-device run, or None without one."""
+    if not ol:
+        return None
+    gib = ol["dax_bytes"] / 2 ** 30 if ol.get("dax_bytes") else None
+    met, detail = online_goal(
+        ol, f"dax0.0 {gib:.0f} GiB, {fmt(ol.get('dax_blocks'))} blocks"
+        if gib else "device size unknown")
+    if gib is None or gib < 16:
+        met = None
+        detail = "device smaller than 16 GiB or of unknown size: not judged; " + detail
+    return {"goal": LARGE_GOAL, "met": met, "detail": detail}
+
+
 def delta_pct(a, b):
     return None if not a or b is None else 100.0 * (b - a) / a
 
@@ -168,7 +278,58 @@ def fmt_pct(v):
     return "n/a" if v is None else f"{v:+.2f}%"
 
 
+def boot_summary(b):
+    return {x: b[x] for x in ("done", "qemu_rc", "seconds", "spec", "icount",
+                              "fails", "kernel_warnings")}
+
+
+def bloat_from_md(text):
+    """The bloat-o-meter listing as write_md() put it in a report."""
+    m = re.search(r"<summary>full bloat-o-meter output</summary>\n\n```\n"
+                  r"(.*?)\n```\n", text, re.S)
+    return "\n".join(line[2:] for line in m.group(1).split("\n")) if m else ""
+
+
+def merge_large(bootdir, out):
+    """report.py --online-large BOOTDIR OUTDIR: the figures of one
+    large-device boot of bench-online made on its own
+    (run-online-large.sh), added to OUTDIR/results.json, and report.md
+    written again from it. Everything else is kept as the last full run
+    left it; the bloat-o-meter listing, which results.json does not hold,
+    is carried over from the report."""
+    with open(os.path.join(out, "results.json")) as f:
+        old = json.load(f)
+    md_path = os.path.join(out, "report.md")
+    bloat_txt = bloat_from_md(read(md_path))
+    b = parse_boot(bootdir)
+    name = "online-large-patched"
+    results = {}
+    for k, v in old.items():
+        if k == "online_large":
+            continue
+        results[k] = v
+        if k == "online":
+            results["online_large"] = online_large(b, bootdir, {})
+    boots = dict(old["boots"])
+    boots[name] = boot_summary(b)
+    results["boots"] = {k: boots[k] for k in sorted(boots)}
+    goals = [g for g in old["goals"] if g["goal"] != LARGE_GOAL]
+    lg = large_goal(results["online_large"])
+    at = next((i + 1 for i, g in enumerate(goals)
+               if g["goal"].startswith("spmctl online no slower")),
+              len(goals))
+    goals.insert(at, lg)
+    results["goals"] = goals
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump(results, f, indent=2, sort_keys=False)
+        f.write("\n")
+    write_md(md_path, results, results["boots"], bloat_txt, [])
+
+
 def main():
+    if sys.argv[1] == "--online-large":
+        merge_large(sys.argv[2], sys.argv[3])
+        return
     raw, out = sys.argv[1], sys.argv[2]
     meta = {}
     for line in read(os.path.join(raw, "meta.txt")).splitlines():
@@ -181,9 +342,7 @@ def main():
             boots[name] = parse_boot(d)
 
     results = {"meta": meta, "boots": {
-        k: {x: b[x] for x in ("done", "qemu_rc", "seconds", "spec", "icount",
-                              "fails", "kernel_warnings")}
-        for k, b in boots.items()}}
+        k: boot_summary(b) for k, b in boots.items()}}
     notes = []
 
     # --- 1. isolation -----------------------------------------------------
@@ -268,33 +427,13 @@ def main():
     }
 
     # --- 3. onlining and discovery ----------------------------------------
-    onl = {}
-    b = boots.get("online-patched")
-    if b:
-        m = b["metrics"]
-        for tool in ONLINE_TOOLS:
-            vals = [num(v) for k, v in sorted(m.items())
-                    if re.fullmatch(f"online_{tool}_s_\\d+", k)]
-            sp = spread(vals)
-            onl[f"{tool}_s"] = sp["median"] if sp else None
-            onl[f"{tool}_rounds"] = sp["values"] if sp else []
-            cpu = spread([num(v) for k, v in sorted(m.items())
-                          if re.fullmatch(f"online_{tool}_cpu_s_\\d+", k)])
-            onl[f"{tool}_cpu_s"] = cpu["median"] if cpu else None
-            onl[f"{tool}_cpu_rounds"] = cpu["values"] if cpu else []
-        ops = {}
-        for tool in ONLINE_TOOLS:
-            d = {k: num(m.get(f"ops_{tool}_{k}"))
-                 for k in ("syscalls", "sysfs_ops", "sysfs_opens",
-                           "sysfs_writes")}
-            if any(v is not None for v in d.values()):
-                ops[tool] = d
-        onl["ops"] = ops
-        onl["slowest"] = b["slowest"]
-        onl["strace"] = bool(ops)
-        onl["boot_ok"] = b["done"]
-        onl["fails"] = b["fails"]
+    onl = online_figures(boots.get("online-patched"))
     results["online"] = onl
+    # The large-device boot (run-bench.sh: BENCH_ONLINE_GIB)
+    if "online-large-patched" in boots:
+        results["online_large"] = online_large(
+            boots["online-large-patched"],
+            os.path.join(raw, "online-large-patched"), meta)
 
     pts = []
     for line in read(os.path.join(raw, "list.txt")).splitlines():
@@ -377,33 +516,12 @@ def main():
                   "both)",
                   {"fault": 0.1, "kalloc kernel_o0": 0.3,
                    "kalloc movable_o0": 0.3})
-    pairs = (("daxctl", "spmctl", "online-memory"),
-             ("daxctl_reconfigure", "spmctl_from_devdax",
-              "from device_dax (reconfigure-device -m system-ram)"))
-    # Judged on the median CPU time of each tool (what it ran, in user
-    # space and in its system calls): the elapsed time also holds the
-    # kernel's waits in the same sysfs writes (device_dax unbind waits on
-    # the timer tick, see the slowest calls below), which vary by tens of
-    # milliseconds from round to round for either tool. Elapsed medians
-    # are given too.
-    met, detail = None, []
-    for dt, st, what in pairs:
-        dc, sc = onl.get(f"{dt}_cpu_s"), onl.get(f"{st}_cpu_s")
-        dm, sm = onl.get(f"{dt}_s"), onl.get(f"{st}_s")
-        if dc is None or sc is None:
-            met = False if met is False else None
-            detail.append(f"{what}: no data")
-            continue
-        met = (sc <= dc) if met is None else (met and sc <= dc)
-        detail.append(f"{what}: CPU spmctl {fmt(sc, 4)} s vs daxctl "
-                      f"{fmt(dc, 4)} s ({fmt_pct(delta_pct(dc, sc))}), "
-                      f"elapsed {fmt(sm, 4)} s vs {fmt(dm, 4)} s "
-                      f"({fmt_pct(delta_pct(dm, sm))})")
-    rs = onl.get("spmctl_from_ram_s")
-    detail.append(f"spmctl only, from plain RAM (remove and re-add): "
-                  f"{fmt(rs, 3)} s")
+    met, detail = online_goal(onl, None)
     goal("spmctl online no slower than daxctl (same device, same start, "
-         "same result)", met, "; ".join(detail))
+         "same result)", met, detail)
+    lg = large_goal(results.get("online_large"))
+    if lg:
+        goals.append(lg)
     fit = lst.get("fit")
     if fit:
         seg = lst["segment_slopes"]
@@ -517,6 +635,90 @@ def yesno(v):
     return {True: "**met**", False: "**missed**", None: "no data"}[v]
 
 
+def write_large_md(w, ol):
+    """The "16 GiB device" section: bench-online on a large node 2."""
+    mt = ol.get("meta", {})
+    gib = ol["dax_bytes"] / 2 ** 30 if ol.get("dax_bytes") else None
+    blocks = ol.get("dax_blocks")
+    bmib = ol["block_bytes"] / 2 ** 20 if ol.get("block_bytes") else None
+    w(f"### {fmt(gib, 0)} GiB device: spmctl online against daxctl "
+      "(one boot, patched)")
+    w("")
+    w("The same scenario (bench-online) as above on a large device: node 2, "
+      f"and so dax0.0, is {fmt(gib, 0)} GiB ({fmt(blocks)} blocks of "
+      f"{fmt(bmib, 0)} MiB), the guest {fmt(gib, 0)} GiB + 2 GiB of "
+      "lazily backed RAM (nodes 0-1 keep 1 GiB each, which holds the "
+      "memmap kmem allocates when it adds the device). Same pairs, same "
+      "start states and result, the tools taking turns going first, "
+      f"{fmt(ol.get('rounds'))} rounds of each timed command.")
+    w("")
+    w(f"- command: `{' '.join(x for x in (mt.get('env'), mt.get('command', '?')) if x)}`")
+    w(f"- date: {mt.get('date', '?')}; host: {mt.get('host', '?')}")
+    w(f"- kernel: `{mt.get('patched', '?')}`, tree at "
+      f"{mt.get('commit', '?')}; guest time: `-icount "
+      f"{mt.get('icount', '?')}`")
+    w(f"- kernel command line: `{ol.get('cmdline', '?')}`")
+    opts = ol.get("kernel_options") or {}
+    debug = [k for k in ("CONFIG_PROVE_LOCKING", "CONFIG_DEBUG_VM")
+             if opts.get(k) not in (None, "n")]
+    if debug:
+        w(f"- this kernel has {', '.join(debug)} (the test kernel, not the "
+          "benchmark kernels above): its absolute times are not comparable "
+          "with the 1 GiB table; the two tools, in the same boot, are "
+          "comparable with each other")
+    w("")
+    w("| start | tool | rounds | median CPU s | CPU min-max (s) | CPU "
+      "spread | median elapsed s | elapsed min-max (s) | elapsed spread | "
+      "CPU ms per block |")
+    w("| --- | --- | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: |")
+    for tool, start, title in ONLINE_TITLES:
+        c = ol.get(f"{tool}_cpu_spread") or {}
+        e = ol.get(f"{tool}_spread") or {}
+        med = ol.get(f"{tool}_cpu_s")
+        per = 1000 * med / blocks if med is not None and blocks else None
+        w(f"| {start} | {title} | {fmt(c.get('n'))} | {fmt(med, 4)} | "
+          f"{fmt(c.get('min'), 4)}-{fmt(c.get('max'), 4)} | "
+          f"{fmt(c.get('range_pct'), 2)}% | {fmt(ol.get(f'{tool}_s'), 4)} | "
+          f"{fmt(e.get('min'), 4)}-{fmt(e.get('max'), 4)} | "
+          f"{fmt(e.get('range_pct'), 2)}% | {fmt(per, 3)} |")
+    w("")
+    w("Spread: (max - min) / median. Every round:")
+    w("")
+    w("| start | tool | CPU rounds (s) | elapsed rounds (s) |")
+    w("| --- | --- | --- | --- |")
+    for tool, start, title in ONLINE_TITLES:
+        w(f"| {start} | {title} | "
+          f"{', '.join(fmt(v, 4) for v in ol.get(f'{tool}_cpu_rounds', []))}"
+          f" | {', '.join(fmt(v, 4) for v in ol.get(f'{tool}_rounds', []))}"
+          " |")
+    w("")
+    if ol.get("ops"):
+        w("System calls under `strace -f -y`, one run of each:")
+        w("")
+        w("| tool | syscalls | sysfs ops | sysfs opens | sysfs writes |")
+        w("| --- | ---: | ---: | ---: | ---: |")
+        for tool, d in ol["ops"].items():
+            w(f"| {tool} | {fmt(d['syscalls'])} | {fmt(d['sysfs_ops'])} | "
+              f"{fmt(d['sysfs_opens'])} | {fmt(d['sysfs_writes'])} |")
+        w("")
+    if ol.get("slowest"):
+        w("The slowest system calls of each traced run:")
+        w("")
+        w("```")
+        for line in ol["slowest"]:
+            w(line)
+        w("```")
+        w("")
+    if not ol.get("boot_ok"):
+        w("**The boot did not finish**: the figures are those of the rounds "
+          "it completed.")
+        w("")
+    for line in ol.get("fails", []):
+        w(f"- `{line[:200]}`")
+    if ol.get("fails"):
+        w("")
+
+
 def write_md(path, r, boots, bloat_txt, notes):
     m = r["meta"]
     L = []
@@ -526,6 +728,11 @@ def write_md(path, r, boots, bloat_txt, notes):
     w("Generated by `tests/bench/report.py` from the raw logs of one run of")
     w(f"`{m.get('command', 'tests/bench/run-bench.sh')}` "
       f"(environment: `{m.get('env', '?')}`). Do not edit by hand.")
+    lm = (r.get("online_large") or {}).get("meta", {})
+    if lm.get("command") and lm.get("command") != m.get("command"):
+        w("The large-device section and its goal come from a separate run "
+          f"of `{lm['command']}` on {lm.get('date', '?')} (report.py "
+          "--online-large); everything else from the run above.")
     w("")
     w(f"- date: {m.get('date', '?')}; run took {m.get('seconds', '?')} s")
     w(f"- host: {m.get('host', '?')}")
@@ -706,6 +913,8 @@ def write_md(path, r, boots, bloat_txt, notes):
             w(line)
         w("```")
         w("")
+    if r.get("online_large"):
+        write_large_md(w, r["online_large"])
     lst = r["list"]
     w("### spmctl list -j at scale (callgrind)")
     w("")

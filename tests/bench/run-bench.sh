@@ -11,7 +11,8 @@
 # machine it installs what it needs with apt-get, builds two kernels
 # (vanilla+bench, patched+bench: linux-source-6.12 [+ kernel-patches/series]
 # + tests/bench/kernel/series), spmctl, and boots QEMU (TCG) 5 x BENCH_BOOTS
-# + 3 times: about 45 minutes on 2 cores cold, 20 with the kernels built.
+# + 4 times: about 45 minutes on 2 cores cold, 20 with the kernels built,
+# plus the large-device boot (BENCH_ONLINE_GIB).
 #
 # What it measures:
 #  1. isolation: spm-probe leak 2 (anonymous + tmpfs memory past DRAM
@@ -25,6 +26,8 @@
 #     boots each, interleaved); bloat-o-meter of the two vmlinux
 #  3. spmctl online against daxctl online-memory and reconfigure-device in
 #     one boot, like for like (scenario bench-online, with strace counts),
+#     on the 1 GiB node 2 and again on a BENCH_ONLINE_GIB node 2 (the
+#     section "16 GiB device"; run-online-large.sh makes that boot alone),
 #     and spmctl list -j on fixtures of 1k/8k/64k blocks under callgrind,
 #     next to lsmem --sysroot on the same trees
 #
@@ -36,6 +39,9 @@
 #   BENCH_FAULT_ITERS [9]     measured passes per boot (after one warm-up)
 #   BENCH_KLOOPS [20000]      in-kernel pairs per round (order 9: / 64)
 #   BENCH_ONLINE_ROUNDS [8]   rounds of each timed command in bench-online
+#   BENCH_ONLINE_GIB [16]     node 2's size in the large-device bench-online
+#                             boot (SPM_NODE2_GIB; 0 skips that boot)
+#   BENCH_ONLINE_LARGE_ROUNDS [5]  its rounds of each timed command
 #   BENCH_LIST_SIZES ["1024 8192 65536"]  fixture sizes for spmctl list
 #   BENCH_WAIT [1]            wait for other QEMU runs and kernel builds on
 #                             the machine before each boot and build (at
@@ -50,6 +56,8 @@ FAULT_MIB=${BENCH_FAULT_MIB:-64}
 FAULT_ITERS=${BENCH_FAULT_ITERS:-9}
 KLOOPS=${BENCH_KLOOPS:-20000}
 ONLINE_ROUNDS=${BENCH_ONLINE_ROUNDS:-8}
+ONLINE_GIB=${BENCH_ONLINE_GIB:-16}
+ONLINE_LARGE_ROUNDS=${BENCH_ONLINE_LARGE_ROUNDS:-5}
 LIST_SIZES=${BENCH_LIST_SIZES:-1024 8192 65536}
 OUT=${BENCH_OUT:-$BENCH_DIR}
 RAW=$WORK/bench/raw
@@ -88,58 +96,14 @@ done
 dest=$WORK/userspace/dest
 spmctl_libs=$dest/usr/lib/x86_64-linux-gnu
 
-# The harness's initramfs plus a second cpio archive appended to it (the
-# kernel unpacks concatenated archives in order): spm-bench, and strace with
-# its libraries for the sysfs operation counts.
+# The harness's initramfs plus spm-bench, strace and the module indexes
+# (mkinitramfs-bench.sh says why).
+for fl in vanilla+bench patched+bench; do
+	"$BENCH_DIR/mkinitramfs-bench.sh" "$fl"
+done
+# Scratch space for the fixtures below when /dev/shm is too small.
 stage=$(mktemp -d "$WORK/bench-stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-gcc -static -O2 -Wall -Wextra -Werror -o "$stage/spm-bench" \
-	"$BENCH_DIR/spm-bench.c"
-# daxctl reconfigure-device asks libkmod to load "kmem" even when it is
-# built in, and libkmod only knows it is built in from the module indexes,
-# which the harness's initramfs does not have. depmod (host) writes them.
-# modules_index FLAVOUR: prints the index files, as paths in the guest.
-modules_index() {
-	local krel
-	krel=$(strings -n 10 "$WORK/$1/vmlinux" |
-		sed -n 's/^Linux version \([^ ]*\) .*/\1/p' | head -1)
-	[ -n "$krel" ] || die "no kernel release string in $WORK/$1/vmlinux"
-	rm -rf "$stage/mods"
-	mkdir -p "$stage/mods/lib/modules/$krel"
-	echo kernel/drivers/dax/kmem.ko >"$stage/mods/lib/modules/$krel/modules.builtin"
-	: >"$stage/mods/lib/modules/$krel/modules.order"
-	/sbin/depmod -b "$stage/mods" "$krel" 2>/dev/null
-	(cd "$stage/mods" && find lib -type f | sed 's|^|/|')
-}
-overlay_list() {
-	local f d files mods
-	files=$(printf '%s\n' /usr/bin/strace \
-		$(ldd /usr/bin/strace | grep -o '/[^ ]*') | sort -u)
-	mods=$(modules_index "$1")
-	# Directories first, parents before children (sorted paths do that).
-	for f in /tests/spm-bench $files $mods; do
-		d=$(dirname "$f")
-		while [ "$d" != / ]; do
-			echo "$d"
-			d=$(dirname "$d")
-		done
-	done | sort -u | sed 's/.*/dir & 0755 0 0/'
-	echo "file /tests/spm-bench $stage/spm-bench 0755 0 0"
-	for f in $files; do
-		echo "file $f $(readlink -f "$f") 0755 0 0"
-	done
-	for f in $mods; do
-		echo "file $f $stage/mods$f 0644 0 0"
-	done
-}
-for fl in vanilla+bench patched+bench; do
-	"$VM_DIR/mkinitramfs.sh" "$fl" "$stage/base.cpio.gz"
-	overlay_list "$fl" >"$stage/overlay.list"
-	"$WORK/$fl/gen_init_cpio" "$stage/overlay.list" | gzip -1 \
-		>"$stage/overlay.cpio.gz"
-	cat "$stage/base.cpio.gz" "$stage/overlay.cpio.gz" \
-		>"$WORK/initramfs-$fl.cpio.gz"
-done
 log "builds done after $((SECONDS - t_start)) s"
 
 # --- boots --------------------------------------------------------------
@@ -188,6 +152,12 @@ boot bench-isolation "$RAW/isolation-patched" - \
 	"patched+bench yes 900 memhp_default_state=offline"
 boot bench-online "$RAW/online-patched" "$ICOUNT" \
 	"patched+bench yes 900 dax_hmem.spm_node=1 memhp_default_state=offline spmbench_rounds=$ONLINE_ROUNDS"
+# The same on a large device: node 2 ONLINE_GIB GiB (lazily backed).
+if [ "$ONLINE_GIB" != 0 ]; then
+	SPM_NODE2_GIB=$ONLINE_GIB boot bench-online \
+		"$RAW/online-large-patched" "$ICOUNT" \
+		"patched+bench yes 2400 dax_hmem.spm_node=1 memhp_default_state=offline spmbench_rounds=$ONLINE_LARGE_ROUNDS"
+fi
 log "boots done after $((SECONDS - t_start)) s"
 
 # --- host side: spmctl list -j at scale, bloat-o-meter --------------------
@@ -229,7 +199,7 @@ nm --size-sort -S "$pv" >"$RAW/nm-patched.txt"
 # Where the run came from, for the report.
 {
 	echo "command tests/bench/run-bench.sh"
-	echo "env BENCH_BOOTS=$BOOTS BENCH_FAULT_MIB=$FAULT_MIB BENCH_FAULT_ITERS=$FAULT_ITERS BENCH_KLOOPS=$KLOOPS BENCH_ONLINE_ROUNDS=$ONLINE_ROUNDS BENCH_LIST_SIZES=\"$LIST_SIZES\""
+	echo "env BENCH_BOOTS=$BOOTS BENCH_FAULT_MIB=$FAULT_MIB BENCH_FAULT_ITERS=$FAULT_ITERS BENCH_KLOOPS=$KLOOPS BENCH_ONLINE_ROUNDS=$ONLINE_ROUNDS BENCH_ONLINE_GIB=$ONLINE_GIB BENCH_ONLINE_LARGE_ROUNDS=$ONLINE_LARGE_ROUNDS BENCH_LIST_SIZES=\"$LIST_SIZES\""
 	echo "date $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "host $(uname -m) $(nproc) cpus, $(qemu-system-x86_64 --version | head -1)"
 	echo "kernel linux-source-6.12 $(kernel_pkg_version)"

@@ -4,6 +4,10 @@
 # The machine is the contract's test topology: q35, 2 sockets, nodes 0 and 1
 # with a CPU and 1 GiB each, node 2 memory-only with 1 GiB at 4 GiB, which
 # memmap= retypes as Soft Reserved (scenario no-spm leaves it plain RAM).
+# SPM_NODE2_GIB=N (default 1) gives node 2 N GiB instead: the benchmark's
+# large-device run (tests/bench/run-bench.sh, 16). Guest RAM is backed
+# lazily by the host; nodes 0-1 keep 1 GiB each (below 4 GiB on q35), which
+# holds the memmap of 16 GiB (256 MiB of struct pages) once kmem adds it.
 # Logs: OUTDIR/console.log (ttyS0, the kernel console) and
 # OUTDIR/results.log (ttyS1, the test protocol of init.sh).
 set -euo pipefail
@@ -19,6 +23,10 @@ else
 	read -r flavour memmap timeout_s extra < <(scenario_spec "$name")
 fi
 cores=${SPM_CORES:-$(scenario_cores "$name")}
+node2_gib=${SPM_NODE2_GIB:-1}
+case "$node2_gib" in
+''|*[!0-9]*|0) die "SPM_NODE2_GIB=$node2_gib: a whole number of GiB, 1 or more" ;;
+esac
 mkdir -p "$outdir"
 rm -f "$outdir"/*.log
 
@@ -33,7 +41,7 @@ if is_sd_scenario "$name"; then
 fi
 [ -f "$initrd" ] || die "no initramfs $initrd (run mkinitramfs.sh or mkinitramfs-sd.sh first)"
 cmdline="console=ttyS0 panic=-1 spmvm=$name"
-[ "$memmap" = yes ] && cmdline="$cmdline memmap=1G%4G-1+0xefffffff"
+[ "$memmap" = yes ] && cmdline="$cmdline memmap=${node2_gib}G%4G-1+0xefffffff"
 [ "$extra" = - ] || cmdline="$cmdline $extra"
 echo "$cmdline" >"$outdir/cmdline"
 
@@ -51,7 +59,7 @@ else
 fi
 
 # The machine. default: nodes 0 and 1 with a CPU and 1 GiB each, node 2
-# memory-only with 1 GiB at 4 GiB. cxl (docs/measurements.md, CXL): nodes 0
+# memory-only with SPM_NODE2_GIB (1) GiB at 4 GiB. cxl (docs/measurements.md, CXL): nodes 0
 # and 1 as above, and a CXL 2.0 topology: a pxb-cxl host bridge, one root
 # port, one cxl-type3 memdev with 1 GiB of volatile memory (serial 0x1234,
 # what spm.conf's match-cxl-serial names) and a 4 GiB fixed memory window;
@@ -62,10 +70,10 @@ fi
 #    cannot trust WBINVD (cxl_region_invalidate_memregion), which it only
 #    does on bare metal, and TCG executes WBINVD as a no-op anyway;
 #  - QEMU >= 10 (volatile-memdev; lib.sh installs it from backports).
-machine=(-machine q35 -cpu max -m 3G)
+machine=(-machine q35 -cpu max -m $((2 + node2_gib))G)
 nodes=(-object memory-backend-ram,id=m0,size=1G
 	-object memory-backend-ram,id=m1,size=1G
-	-object memory-backend-ram,id=m2,size=1G
+	-object memory-backend-ram,id=m2,size=${node2_gib}G
 	-numa node,nodeid=0,memdev=m0
 	-numa node,nodeid=1,memdev=m1
 	-numa node,nodeid=2,memdev=m2)

@@ -1,9 +1,11 @@
 # tests/bench (not part of the test run): spmctl online against daxctl
 # for the same device in the same boot of the patched kernel, booted with
 # dax_hmem.spm_node=1 memhp_default_state=offline: dax0.0 starts bound to
-# kmem as SPM memory, its 8 blocks offline. Two like-for-like pairs, each
+# kmem as SPM memory, its blocks offline. Two like-for-like pairs, each
 # tool starting from the same state and leaving the same result (node 2 an
-# SPM node, every block online Movable), so the kernel does the same work:
+# SPM node, every block online Movable), so the kernel does the same work
+# (dax0.0 is node 2: 1 GiB, 8 blocks, or SPM_NODE2_GIB GiB in the
+# benchmark's large-device run):
 #   online:  blocks offline, kmem bound
 #            daxctl online-memory dax0.0  vs  spmctl online dax0.0
 #   convert: dax0.0 bound to device_dax (no memory added)
@@ -61,6 +63,13 @@ to_ram_offline() {
 
 expect_eq "bench: dax0.0 starts bound to kmem" kmem "$(basename "$(readlink $D/driver)")"
 expect_eq "bench: dax0.0 starts as SPM memory" 1 "$(cat $D/spm_node)"
+# The device the figures are for: its size (the harness's node 2,
+# SPM_NODE2_GIB), the block size and its number of blocks.
+bsz=$((0x$(cat /sys/devices/system/memory/block_size_bytes)))
+metric bench_dax_bytes "$(cat $D/size)"
+metric bench_block_bytes "$bsz"
+metric bench_dax_blocks "$(($(cat $D/size) / bsz))"
+metric bench_rounds "$R"
 # One timed command of a pair, from its start state.
 pair_online() {
 	to_kmem_offline
