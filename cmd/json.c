@@ -121,13 +121,14 @@ struct json_object *spmctl_dax_json(struct spm_dax *dax, bool human)
 
 void spmctl_node_owner_json(struct json_object *o, struct spm_node *node)
 {
+	const char *driver = spm_node_get_driver(node);
+
 	if (spm_node_is_spm(node))
 		spmctl_jadd(o, "owner",
 			    json_object_new_string(spm_node_owner_get_name(
 				    spm_node_get_owner(node))));
-	if (spm_node_get_driver(node))
-		spmctl_jadd(o, "driver",
-			    json_object_new_string(spm_node_get_driver(node)));
+	if (driver)
+		spmctl_jadd(o, "driver", json_object_new_string(driver));
 }
 
 /* Pretty, with spaces after the colons, as every spmctl JSON output. */

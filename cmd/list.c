@@ -644,6 +644,7 @@ static void text_devices(struct spm_ctx *ctx, const struct list_opts *o)
 static void text_nodes(struct spm_ctx *ctx, const struct list_opts *o)
 {
 	struct spmctl_blocks s;
+	const char *driver;
 	struct spm_node *n;
 	char t[32], f[32];
 
@@ -656,12 +657,11 @@ static void text_nodes(struct spm_ctx *ctx, const struct list_opts *o)
 		       spm_node_is_spm(n)     ? "SPM" :
 		       spm_node_has_memory(n) ? "SysRAM" :
 						"no memory");
-		if (spm_node_get_driver(n) &&
-		    !strcmp(spm_node_get_driver(n), "unknown"))
+		driver = spm_node_get_driver(n);
+		if (driver && !strcmp(driver, "unknown"))
 			printf(" owned by an unknown driver, no dax device");
-		else if (spm_node_get_driver(n))
-			printf(" owned by driver %s, no dax device",
-			       spm_node_get_driver(n));
+		else if (driver)
+			printf(" owned by driver %s, no dax device", driver);
 		if (spm_node_get_cpulist(n)[0])
 			printf("  cpus %s", spm_node_get_cpulist(n));
 		else

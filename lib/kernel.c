@@ -39,41 +39,38 @@ int spm_parse_kbool(const char *s)
 	return -1;
 }
 
+/*
+ * If the token of length len is "key=value", copy value into buf (cut to
+ * size - 1 bytes) and return true.
+ */
+static bool param_value(const char *tok, size_t len, const char *key,
+			char *buf, size_t size)
+{
+	size_t klen = strlen(key), vlen;
+
+	if (len <= klen || strncmp(tok, key, klen))
+		return false;
+	vlen = len - klen;
+	if (vlen >= size)
+		vlen = size - 1;
+	memcpy(buf, tok + klen, vlen);
+	buf[vlen] = '\0';
+	return true;
+}
+
 /* Take one "key=value" from the command line; the last one wins, as in
  * the kernel's parameter parsing. */
 static void cmdline_param(struct spm_disc *d, const char *tok, size_t len)
 {
-	static const char memhp[] = "memhp_default_state=";
-	static const char hmem[] = "dax_hmem.spm_node=";
-	static const char cxl[] = "cxl_core.spm_node=";
 	char val[32];
-	size_t vlen;
 
-	if (len > sizeof(memhp) - 1 &&
-	    !strncmp(tok, memhp, sizeof(memhp) - 1)) {
-		vlen = len - (sizeof(memhp) - 1);
-		if (vlen >= sizeof(d->memhp_state))
-			vlen = sizeof(d->memhp_state) - 1;
-		memcpy(d->memhp_state, tok + sizeof(memhp) - 1, vlen);
-		d->memhp_state[vlen] = '\0';
+	if (param_value(tok, len, "memhp_default_state=", d->memhp_state,
+			sizeof(d->memhp_state)))
 		d->have_memhp_state = true;
-	} else if (len > sizeof(hmem) - 1 &&
-		   !strncmp(tok, hmem, sizeof(hmem) - 1)) {
-		vlen = len - (sizeof(hmem) - 1);
-		if (vlen >= sizeof(val))
-			vlen = sizeof(val) - 1;
-		memcpy(val, tok + sizeof(hmem) - 1, vlen);
-		val[vlen] = '\0';
+	else if (param_value(tok, len, "dax_hmem.spm_node=", val, sizeof(val)))
 		d->hmem_spm_node = spm_parse_kbool(val);
-	} else if (len > sizeof(cxl) - 1 &&
-		   !strncmp(tok, cxl, sizeof(cxl) - 1)) {
-		vlen = len - (sizeof(cxl) - 1);
-		if (vlen >= sizeof(val))
-			vlen = sizeof(val) - 1;
-		memcpy(val, tok + sizeof(cxl) - 1, vlen);
-		val[vlen] = '\0';
+	else if (param_value(tok, len, "cxl_core.spm_node=", val, sizeof(val)))
 		d->cxl_spm_node = spm_parse_kbool(val);
-	}
 }
 
 static void parse_cmdline(struct spm_disc *d, const char *s)
