@@ -211,10 +211,12 @@ scenario_cores() {
 }
 
 # The QEMU machine of a scenario: "default" (the contract's test topology,
-# run-scenario.sh) or "cxl" (two CPU nodes plus a CXL type3 memdev).
+# run-scenario.sh), "cxl" (two CPU nodes plus a CXL type3 memdev) or "two"
+# (two memory-only nodes of 512 MiB, 2 and 3, for two SPM nodes).
 scenario_machine() {
 	case "$1" in
 	cxl) echo cxl ;;
+	spm-two) echo two ;;
 	*) echo default ;;
 	esac
 }
@@ -224,7 +226,7 @@ scenario_machine() {
 SCENARIOS="spm-boot spm-runtime no-spm vanilla regress spmctl \
 policy-isolate policy-devdax spm-kernel vanilla-kernel spm-numa \
 sd-isolate sd-devdax sd-noconf sd-badconf sd-autoonline sd-persist \
-spm-driver cxl"
+spm-driver cxl spm-two"
 scenario_spec() {
 	case "$1" in
 	spm-boot) echo "patched yes 1200 dax_hmem.spm_node=1 memhp_default_state=online_movable" ;;
@@ -261,6 +263,10 @@ scenario_spec() {
 	# every RAM region SPM; the kernel onlines it (hostile, as distributions
 	# do) before userspace could act.
 	cxl) echo "patched no 1200 cxl_core.spm_node=1 memhp_default_state=online_movable" ;;
+	# Two SPM nodes (scenario_machine two): node 2 Soft Reserved (dax_hmem,
+	# kmem, online_movable), node 3 reserved for test_spm, which the
+	# scenario loads on it: offlining node 2 must not spill onto node 3.
+	spm-two) echo "patched no 900 dax_hmem.spm_node=1 memhp_default_state=online_movable memmap=512M%4G-1+0xefffffff memmap=512M\$0x120000000" ;;
 	demo-patched) echo "patched yes 900 memhp_default_state=offline" ;;
 	demo-vanilla) echo "vanilla yes 900 memhp_default_state=offline" ;;
 	*) die "unknown scenario $1" ;;

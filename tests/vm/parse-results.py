@@ -44,6 +44,7 @@ REQUIRED = {
     "spmctl": [],
     "sd-isolate": ["probe:leak-sd"],
     "cxl": ["probe:leak-cxl-boot"],
+    "spm-two": ["kselftest:spm_paths-offline"],
 }
 
 BAD_CONSOLE = re.compile(

@@ -8,6 +8,8 @@
 # large-device run (tests/bench/run-bench.sh, 16). Guest RAM is backed
 # lazily by the host; nodes 0-1 keep 1 GiB each (below 4 GiB on q35), which
 # holds the memmap of 16 GiB (256 MiB of struct pages) once kmem adds it.
+# Machine "two" (scenario spm-two): node 2 and node 3, 512 MiB each, at 4 and
+# 4.5 GiB, both memory-only.
 # Logs: OUTDIR/console.log (ttyS0, the kernel console) and
 # OUTDIR/results.log (ttyS1, the test protocol of init.sh).
 set -euo pipefail
@@ -88,6 +90,17 @@ if [ "$(scenario_machine "$name")" = cxl ]; then
 		-device cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2
 		-device cxl-type3,bus=root_port13,volatile-memdev=cxl-vmem0,id=cxl-vmem0-dev,sn=0x1234
 		-M cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G)
+fi
+if [ "$(scenario_machine "$name")" = two ]; then
+	machine=(-machine q35 -cpu max -m 3G)
+	nodes=(-object memory-backend-ram,id=m0,size=1G
+		-object memory-backend-ram,id=m1,size=1G
+		-object memory-backend-ram,id=m2,size=512M
+		-object memory-backend-ram,id=m3,size=512M
+		-numa node,nodeid=0,memdev=m0
+		-numa node,nodeid=1,memdev=m1
+		-numa node,nodeid=2,memdev=m2
+		-numa node,nodeid=3,memdev=m3)
 fi
 # The QEMU that ran, in the scenario's output.
 qemu-system-x86_64 --version | head -1 >"$outdir/qemu-version"
